@@ -1,4 +1,311 @@
+/**
+ * Data commands: import, download, prepare, records, segments, info. Each parses its options,
+ * calls the store / ECG modules and prints; every command takes `--store PATH`.
+ */
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import { downloadDatabase } from '../ecg/download';
+import { formatPreparedCounts, prepareMitdb } from '../ecg/prepare';
+import { BeatlensError } from '../errors';
+import { dataRoot, defaultStorePath } from '../paths';
+import { openStore, type Store, type StoredRecord } from '../store';
+import {
+  comparePaperCounts,
+  expandImportPaths,
+  importRecords,
+  loadImports,
+  PAPER_TASK,
+  prepareSyntheticIntoStore,
+  storePreparedMitdb,
+} from '../store/ingest';
 
-/** Registers the data commands. */
-export function registerDataCommands(_program: Command): void {}
+const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new BeatlensError('cli-invalid', `${flag} '${value}' is not a positive number`);
+  }
+  return n;
+}
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new BeatlensError('cli-invalid', `${flag} '${value}' is not an integer ≥ ${min}`);
+  }
+  return n;
+}
+
+function withStore<T>(path: string | undefined, fn: (store: Store) => T): T {
+  const store = openStore(path ?? defaultStorePath());
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Left-aligned text columns, numbers right-aligned. */
+export function formatTable(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  const numeric = header.map(
+    (_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'),
+  );
+  return cells
+    .map((r) =>
+      r
+        .map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function duration(nSamples: number, fs: number): string {
+  const s = Math.round(nSamples / fs);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function describeRecord(r: StoredRecord): string {
+  return (
+    `${r.id}: ${plural(r.nLeads, 'lead')} × ${r.nSamples} samples at ${r.fs} Hz ` +
+    `(${duration(r.nSamples, r.fs)}), ${plural(r.nBeats, 'beat')}, patient ${r.patientId} [${r.format}: ${r.source}]`
+  );
+}
+
+const STORE_HELP =
+  'SQLite store (default $BEATLENS_HOME/beatlens.sqlite, ~/.beatlens/beatlens.sqlite)';
+
+export function registerDataCommands(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'import ECG records (WFDB .hea or folder of records, CSV with --fs, EDF) into the store',
+    )
+    .argument('<paths...>', 'record files or folders')
+    .option('--fs <hz>', 'sampling frequency in Hz (required for CSV)')
+    .option('--patient <id>', 'patient id for the imported records')
+    .option('--replace', 'overwrite records already in the store')
+    .option('--store <path>', STORE_HELP)
+    .action(
+      (
+        paths: string[],
+        o: { fs?: string; patient?: string; replace?: boolean; store?: string },
+      ) => {
+        const fs = o.fs === undefined ? undefined : positiveNumber('--fs', o.fs);
+        // Read and validate everything before the store is even opened.
+        const imports = loadImports(expandImportPaths(paths), { fs, patientId: o.patient });
+        withStore(o.store, (store) =>
+          importRecords(store, imports, {
+            replace: o.replace,
+            onRecord: (r) => out(`imported ${describeRecord(r)}`),
+          }),
+        );
+      },
+    );
+
+  program
+    .command('download')
+    .description('download a public ECG database (mitdb: MIT-BIH Arrhythmia, 48 records)')
+    .argument('<database>', 'database name: mitdb')
+    .option('--dest <dir>', 'target folder (default $BEATLENS_DATA/<database>)')
+    .option('--base-url <url>', 'mirror to download from (default PhysioNet)')
+    .option('--store <path>', STORE_HELP)
+    .action(async (name: string, o: { dest?: string; baseUrl?: string }) => {
+      if (name !== 'mitdb') {
+        throw new BeatlensError('cli-invalid', `unknown database '${name}'; available: mitdb`);
+      }
+      const dest = o.dest ?? join(dataRoot(), name);
+      const tty = process.stderr.isTTY;
+      let lastTenth = -1;
+      const dir = await downloadDatabase(name, dest, {
+        baseUrl: o.baseUrl,
+        onProgress(done, total, file) {
+          const line = `downloading ${name}: ${done}/${total} files (${file})`;
+          if (tty) process.stderr.write(`\r${line}\x1b[K`);
+          else if (Math.floor((10 * done) / total) !== lastTenth) {
+            lastTenth = Math.floor((10 * done) / total);
+            process.stderr.write(`${line}\n`);
+          }
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      out(`${name} is in ${dir}`);
+    });
+
+  const prepare = program
+    .command('prepare')
+    .description(
+      'build the paper segments of a database and write records, beats and segments to the store',
+    );
+  prepare
+    .command('mitdb')
+    .description('MIT-BIH Arrhythmia: N+PVC and N+APB segments of at most --max-samples samples')
+    .option('--dir <dir>', 'folder with the WFDB records (default $BEATLENS_DATA/mitdb)')
+    .option('--records <ids>', 'comma-separated record names (default: all in the folder)')
+    .option('--max-samples <n>', 'segment length in samples', '2000')
+    .option('--replace', 'overwrite stored records that came from different files')
+    .option('--store <path>', STORE_HELP)
+    .action(
+      (o: {
+        dir?: string;
+        records?: string;
+        maxSamples: string;
+        replace?: boolean;
+        store?: string;
+      }) => {
+        const dir = o.dir ?? join(dataRoot(), 'mitdb');
+        const records = o.records
+          ?.split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
+        const maxSamples = integer('--max-samples', o.maxSamples, 2);
+        const tty = process.stderr.isTTY;
+        const prepared = prepareMitdb(dir, {
+          records,
+          maxSamples,
+          onProgress(done, total, id) {
+            if (tty) process.stderr.write(`\rpreparing ${done}/${total} (record ${id})\x1b[K`);
+          },
+        });
+        if (tty) process.stderr.write('\n');
+        const actions = withStore(o.store, (store) => storePreparedMitdb(store, dir, prepared, o));
+        const n = (a: string) => Object.values(actions).filter((x) => x === a).length;
+        out(formatPreparedCounts(prepared));
+        out(comparePaperCounts(prepared));
+        out(
+          `stored ${plural(prepared.segments.length, `${PAPER_TASK} segment`)} of ${plural(prepared.perRecord.length, 'record')} ` +
+            `(${n('new')} new, ${n('replaced')} replaced, ${n('segments')} with segments rebuilt)`,
+        );
+      },
+    );
+  prepare
+    .command('synthetic')
+    .description(
+      'the built-in synthetic demo study: records with PVC-like / APB-like beats at known positions',
+    )
+    .option('--seed <n>', 'random seed', '1')
+    .option('--n-segments <n>', 'segments to build, about half PVC and half APB', '40')
+    .option('--replace', 'overwrite synthetic records already in the store')
+    .option('--store <path>', STORE_HELP)
+    .action((o: { seed: string; nSegments: string; replace?: boolean; store?: string }) => {
+      const seed = integer('--seed', o.seed, 0);
+      const nSegments = integer('--n-segments', o.nSegments, 1);
+      withStore(o.store, (store) => {
+        const stored = prepareSyntheticIntoStore(store, { seed, nSegments, replace: o.replace });
+        for (const r of stored)
+          out(`imported ${describeRecord(r)}, ${plural(r.nSegments, 'segment')}`);
+        const ids = new Set(stored.map((r) => r.id));
+        const byLabel: Record<string, number> = {};
+        for (const s of store.segments.list({ task: PAPER_TASK })) {
+          if (ids.has(s.recordId)) byLabel[s.label] = (byLabel[s.label] ?? 0) + 1;
+        }
+        out(
+          `stored ${plural(stored.length, 'synthetic record')}, ${plural(nSegments, 'segment')}: ` +
+            Object.entries(byLabel)
+              .map(([label, count]) => `${count} ${label}`)
+              .join(', '),
+        );
+      });
+    });
+
+  program
+    .command('records')
+    .description('list the records in the store')
+    .option('--json', 'print JSON')
+    .option('--store <path>', STORE_HELP)
+    .action((o: { json?: boolean; store?: string }) => {
+      withStore(o.store, (store) => {
+        const records = store.records.list();
+        if (o.json) return out(JSON.stringify(records, null, 2));
+        if (records.length === 0) return out(`no records in ${store.path}`);
+        out(
+          formatTable(
+            ['id', 'patient', 'format', 'fs', 'leads', 'samples', 'duration', 'beats', 'segments'],
+            records.map((r) => [
+              r.id,
+              r.patientId,
+              r.format,
+              r.fs,
+              r.nLeads,
+              r.nSamples,
+              duration(r.nSamples, r.fs),
+              r.nBeats,
+              r.nSegments,
+            ]),
+          ),
+        );
+      });
+    });
+
+  program
+    .command('segments')
+    .description('list the segments in the store')
+    .option('--record <id>', 'only this record')
+    .option('--task <task>', 'only this task (e.g. pvc-apb)')
+    .option('--label <label>', 'only this label (e.g. PVC)')
+    .option('--json', 'print JSON')
+    .option('--store <path>', STORE_HELP)
+    .action(
+      (o: { record?: string; task?: string; label?: string; json?: boolean; store?: string }) => {
+        withStore(o.store, (store) => {
+          const segs = store.segments.list({ recordId: o.record, task: o.task, label: o.label });
+          if (o.json) return out(JSON.stringify(segs, null, 2));
+          if (segs.length === 0) return out(`no segments match in ${store.path}`);
+          out(
+            formatTable(
+              [
+                'id',
+                'record',
+                'patient',
+                'task',
+                'label',
+                'offset',
+                'length',
+                'samples',
+                'beats',
+                'abnormal',
+              ],
+              segs.map((s) => [
+                s.id,
+                s.recordId,
+                s.patientId,
+                s.task,
+                s.label,
+                s.offset,
+                s.length,
+                s.nSamples,
+                s.nBeats,
+                s.nAbnormalBeats,
+              ]),
+            ),
+          );
+          const byLabel = new Map<string, number>();
+          for (const s of segs) byLabel.set(s.label, (byLabel.get(s.label) ?? 0) + 1);
+          out(
+            `${segs.length} segments: ${[...byLabel].map(([label, count]) => `${count} ${label}`).join(', ')}`,
+          );
+        });
+      },
+    );
+
+  program
+    .command('info')
+    .description('show the store path, schema version and row counts')
+    .option('--json', 'print JSON')
+    .option('--store <path>', STORE_HELP)
+    .action((o: { json?: boolean; store?: string }) => {
+      withStore(o.store, (store) => {
+        const info = { path: store.path, schemaVersion: store.version, counts: store.counts() };
+        if (o.json) return out(JSON.stringify(info, null, 2));
+        out(`store ${info.path} (schema version ${info.schemaVersion})`);
+        out(formatTable(['table', 'rows'], Object.entries(info.counts)));
+      });
+    });
+}
