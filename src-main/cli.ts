@@ -3,7 +3,7 @@
  * The headless CLI: parses arguments and calls the core modules, nothing else.
  * Each command group lives in src-main/cli/<group>.ts and registers itself here.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { isBeatlensError } from './errors';
 import { registerDataCommands } from './cli/data';
 import { registerTrainCommands } from './cli/train';
@@ -16,7 +16,8 @@ export function buildProgram(): Command {
     .description(
       'Interpretable ECG arrhythmia review: train, cross-validate and run the attention model.',
     )
-    .version('0.1.0');
+    .version('0.1.0')
+    .exitOverride();
   registerDataCommands(program);
   registerTrainCommands(program);
   registerEvaluateCommands(program);
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (e) {
+    // commander has already printed its own one-line usage error (or the help text).
+    if (e instanceof CommanderError) return e.exitCode;
     if (isBeatlensError(e)) {
       process.stderr.write(`beatlens: ${e.message}\n`);
       return 1;

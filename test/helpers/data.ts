@@ -4,14 +4,10 @@
  * skip with the returned reason when it is absent.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { dataRoot } from '../../src-main/paths';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export const DATA_ROOT = process.env.BEATLENS_DATA
-  ? resolve(process.env.BEATLENS_DATA)
-  : resolve(projectRoot, '..', 'shared', 'data');
+export const DATA_ROOT = dataRoot();
 
 export interface DatasetLocation {
   dir: string;
