@@ -5,7 +5,15 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { downloadDatabase } from '../ecg/download';
-import { formatPreparedCounts, prepareMitdb } from '../ecg/prepare';
+import {
+  formatOriginCounts,
+  formatPreparedCounts,
+  ORIGIN_FS,
+  ORIGIN_SAMPLES,
+  prepareMitdb,
+  prepareOriginDataset,
+} from '../ecg/prepare';
+import type { SyntheticTask } from '../ecg/synthetic';
 import { BeatlensError } from '../errors';
 import { dataRoot, defaultStorePath } from '../paths';
 import { openStore, type Store, type StoredRecord } from '../store';
@@ -14,9 +22,12 @@ import {
   expandImportPaths,
   importRecords,
   loadImports,
+  ORIGIN_TASK,
   PAPER_TASK,
+  type PrepareAction,
   prepareSyntheticIntoStore,
   storePreparedMitdb,
+  storePreparedOrigin,
 } from '../store/ingest';
 
 const out = (line = ''): void => {
@@ -66,6 +77,21 @@ export function formatTable(header: string[], rows: Array<Array<string | number>
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** '3 new, 0 replaced, 1 with segments rebuilt' for the actions of a prepare run. */
+function describeActions(actions: Record<string, PrepareAction>): string {
+  const n = (a: PrepareAction) => Object.values(actions).filter((x) => x === a).length;
+  return `${n('new')} new, ${n('replaced')} replaced, ${n('segments')} with segments rebuilt`;
+}
+
+/** '12 LVOT, 8 RVOT' */
+function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([label, count]) => `${count} ${label}`)
+    .join(', ');
+}
+
+const SYNTHETIC_TASKS: readonly SyntheticTask[] = ['pvc-apb', 'pvc-origin'];
 
 function duration(nSamples: number, fs: number): string {
   const s = Math.round(nSamples / fs);
@@ -176,44 +202,101 @@ export function registerDataCommands(program: Command): void {
         });
         if (tty) process.stderr.write('\n');
         const actions = withStore(o.store, (store) => storePreparedMitdb(store, dir, prepared, o));
-        const n = (a: string) => Object.values(actions).filter((x) => x === a).length;
         out(formatPreparedCounts(prepared));
         out(comparePaperCounts(prepared));
         out(
           `stored ${plural(prepared.segments.length, `${PAPER_TASK} segment`)} of ${plural(prepared.perRecord.length, 'record')} ` +
-            `(${n('new')} new, ${n('replaced')} replaced, ${n('segments')} with segments rebuilt)`,
+            `(${describeActions(actions)})`,
+        );
+      },
+    );
+  prepare
+    .command('origin')
+    .description(
+      `12-lead PVC segments labelled by origin (e.g. LVOT/RVOT): ${ORIGIN_SAMPLES} samples at ${ORIGIN_FS} Hz from a folder of WFDB/CSV/EDF records`,
+    )
+    .requiredOption('--dir <dir>', 'folder with the 12-lead records (.hea, .csv, .edf)')
+    .requiredOption(
+      '--labels <csv>',
+      'CSV with one row per record: record,label[,patient] (record = file name without extension)',
+    )
+    .option('--fs <hz>', 'sampling frequency of CSV records in Hz (WFDB and EDF carry their own)')
+    .option('--replace', 'overwrite stored records that came from different files')
+    .option('--store <path>', STORE_HELP)
+    .action(
+      (o: { dir: string; labels: string; fs?: string; replace?: boolean; store?: string }) => {
+        const csvFs = o.fs === undefined ? undefined : positiveNumber('--fs', o.fs);
+        const tty = process.stderr.isTTY;
+        // Reads and checks every labelled record before the store is opened.
+        const prepared = prepareOriginDataset(o.dir, o.labels, {
+          csvFs,
+          onProgress(done, total, id) {
+            if (tty) process.stderr.write(`\rpreparing ${done}/${total} (record ${id})\x1b[K`);
+          },
+        });
+        if (tty) process.stderr.write('\n');
+        const actions = withStore(o.store, (store) => storePreparedOrigin(store, prepared, o));
+        out(formatOriginCounts(prepared));
+        if (prepared.unlabelled.length > 0) {
+          const shown = prepared.unlabelled.slice(0, 10).join(', ');
+          const more = prepared.unlabelled.length > 10 ? ', …' : '';
+          out(
+            `not in the labels CSV, left out: ${plural(prepared.unlabelled.length, 'record')} (${shown}${more})`,
+          );
+        }
+        if (prepared.classes.length < 2) {
+          out(`note: only one class (${prepared.classes.join('')}); training needs at least two`);
+        }
+        out(
+          `stored ${plural(prepared.segments.length, `${ORIGIN_TASK} segment`)} ` +
+            `(${describeCounts(prepared.counts)}) of ${plural(prepared.records.length, 'record')} at ${prepared.fs} Hz ` +
+            `(${describeActions(actions)})`,
         );
       },
     );
   prepare
     .command('synthetic')
     .description(
-      'the built-in synthetic demo study: records with PVC-like / APB-like beats at known positions',
+      'the built-in synthetic demo study: records with PVC-like / APB-like beats at known positions ' +
+        '(--task pvc-origin: 12-lead 500 Hz records with LVOT- or RVOT-like PVCs)',
     )
+    .option('--task <task>', `segment task: ${SYNTHETIC_TASKS.join(' or ')}`, 'pvc-apb')
     .option('--seed <n>', 'random seed', '1')
-    .option('--n-segments <n>', 'segments to build, about half PVC and half APB', '40')
+    .option('--n-segments <n>', 'segments to build, half of each class', '40')
     .option('--replace', 'overwrite synthetic records already in the store')
     .option('--store <path>', STORE_HELP)
-    .action((o: { seed: string; nSegments: string; replace?: boolean; store?: string }) => {
-      const seed = integer('--seed', o.seed, 0);
-      const nSegments = integer('--n-segments', o.nSegments, 1);
-      withStore(o.store, (store) => {
-        const stored = prepareSyntheticIntoStore(store, { seed, nSegments, replace: o.replace });
-        for (const r of stored)
-          out(`imported ${describeRecord(r)}, ${plural(r.nSegments, 'segment')}`);
-        const ids = new Set(stored.map((r) => r.id));
-        const byLabel: Record<string, number> = {};
-        for (const s of store.segments.list({ task: PAPER_TASK })) {
-          if (ids.has(s.recordId)) byLabel[s.label] = (byLabel[s.label] ?? 0) + 1;
+    .action(
+      (o: { task: string; seed: string; nSegments: string; replace?: boolean; store?: string }) => {
+        if (!(SYNTHETIC_TASKS as readonly string[]).includes(o.task)) {
+          throw new BeatlensError(
+            'cli-invalid',
+            `--task '${o.task}' is not one of ${SYNTHETIC_TASKS.join(', ')}`,
+          );
         }
-        out(
-          `stored ${plural(stored.length, 'synthetic record')}, ${plural(nSegments, 'segment')}: ` +
-            Object.entries(byLabel)
-              .map(([label, count]) => `${count} ${label}`)
-              .join(', '),
-        );
-      });
-    });
+        const task = o.task as SyntheticTask;
+        const seed = integer('--seed', o.seed, 0);
+        const nSegments = integer('--n-segments', o.nSegments, 1);
+        withStore(o.store, (store) => {
+          const stored = prepareSyntheticIntoStore(store, {
+            seed,
+            nSegments,
+            task,
+            replace: o.replace,
+          });
+          for (const r of stored)
+            out(`imported ${describeRecord(r)}, ${plural(r.nSegments, 'segment')}`);
+          const ids = new Set(stored.map((r) => r.id));
+          const byLabel: Record<string, number> = {};
+          for (const s of store.segments.list({ task })) {
+            if (ids.has(s.recordId)) byLabel[s.label] = (byLabel[s.label] ?? 0) + 1;
+          }
+          out(
+            `stored ${plural(stored.length, 'synthetic record')} (${task}), ${plural(nSegments, 'segment')}: ` +
+              describeCounts(byLabel),
+          );
+        });
+      },
+    );
 
   program
     .command('records')

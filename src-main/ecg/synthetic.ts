@@ -7,6 +7,7 @@
  * lead's direction, so leads differ in a physiologically plausible way (lead 0 ≈ MLII, lead 1 ≈
  * V1, further leads on a fixed spiral of directions). RR intervals carry heart-rate variability
  * (LF ≈ 0.1 Hz and HF ≈ 0.25 Hz modulation plus jitter); baseline wander and white noise are added.
+ * With `leadSystem: 'standard-12'` the leads are the standard 12 (I … V6) with Dower's lead vectors.
  *
  * Injected beats:
  * - PVC ('V', AAMI V): early (RR 55–70 % of sinus), no P wave, wide bizarre QRS along a different
@@ -17,10 +18,11 @@
 import { createRng, type Rng } from '../random';
 import { BeatlensError } from '../errors';
 import { preprocessRecord, type PreprocessConfig } from './preprocess';
-import { segmentRecord, segmentsToDataset } from './segments';
+import { STANDARD_12_LEADS, STANDARD_12_LEAD_VECTORS } from './leads';
+import { segmentRecord, segmentsToDataset, TASK_RULES } from './segments';
 import type { AamiClass, Beat, EcgRecord, Segment, SegmentDataset } from './types';
 
-type Vec3 = [number, number, number];
+export type Vec3 = [number, number, number];
 
 /** One Gaussian wave: centre relative to the R peak (s), width σ (s), dipole (mV). */
 interface Wave {
@@ -50,6 +52,18 @@ export interface SyntheticRecordOptions {
   noiseMv?: number;
   /** Baseline wander amplitude in mV. Default 0.1. */
   wanderMv?: number;
+  /**
+   * 'default': lead 0 ≈ MLII, lead 1 ≈ V1, further leads on a fixed spiral of directions.
+   * 'standard-12': the 12 standard leads I, II, III, aVR, aVL, aVF, V1–V6 (nLeads must be 12 or
+   * absent). Default 'default'.
+   */
+  leadSystem?: 'default' | 'standard-12';
+  /**
+   * Direction and size (mV) of the PVC's main QRS vector (x: left, y: inferior, z: anterior);
+   * its T wave points the opposite way. Default: drawn per record around [-0.5, 1, 0.8]·1.3.
+   * One vector per record: the record's PVCs are monomorphic (one focus).
+   */
+  pvcAxis?: Vec3;
   id?: string;
   patientId?: string;
 }
@@ -70,7 +84,7 @@ const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 const scale = (a: Vec3, k: number): Vec3 => [a[0] * k, a[1] * k, a[2] * k];
 
 /** Per-patient morphologies: the textbook shapes, jittered so patients differ. */
-function drawMorphology(rng: Rng): Record<BeatKind, Wave[]> {
+function drawMorphology(rng: Rng, pvcAxisOverride?: Vec3): Record<BeatKind, Wave[]> {
   const j = (x: number, rel = 0.15) => x * (1 + rel * (2 * rng.next() - 1));
   const jv = (v: Vec3, rel = 0.2): Vec3 => [j(v[0], rel), j(v[1], rel), j(v[2], rel)];
   const p: Wave = { t: j(-0.2, 0.1), sigma: j(0.025), v: jv([0.1, 0.15, 0.05]) };
@@ -80,8 +94,18 @@ function drawMorphology(rng: Rng): Record<BeatKind, Wave[]> {
   const t: Wave = { t: j(0.3, 0.08), sigma: j(0.06), v: jv([0.2, 0.25, 0.1]) };
   // PVC: one wide main deflection along a different axis with symmetric shoulders (slurred,
   // notched look; symmetric so the extremum stays on the annotated sample), discordant T.
-  const pvcAxis = jv([-0.5, 1.0, 0.8], 0.2);
-  const pvcMain: Wave = { t: 0, sigma: j(0.032, 0.1), v: scale(pvcAxis, j(1.3)) };
+  // The jitter is drawn even when the axis is given so the random stream (and so every other
+  // wave) stays the same as without the option.
+  const drawnAxis = jv([-0.5, 1.0, 0.8], 0.2);
+  const pvcSigma = j(0.032, 0.1);
+  const drawnGain = j(1.3);
+  // A given axis already carries the size; the shoulders and T scale with the unit-gain axis.
+  const pvcAxis = pvcAxisOverride ? scale(pvcAxisOverride, 1 / 1.3) : drawnAxis;
+  const pvcMain: Wave = {
+    t: 0,
+    sigma: pvcSigma,
+    v: pvcAxisOverride ? [...pvcAxisOverride] : scale(pvcAxis, drawnGain),
+  };
   const pvcEarly: Wave = { t: -0.045, sigma: 0.02, v: scale(pvcAxis, 0.25) };
   const pvcLate: Wave = { t: 0.045, sigma: 0.02, v: scale(pvcAxis, 0.25) };
   const pvcT: Wave = { t: j(0.34, 0.08), sigma: j(0.08), v: scale(pvcAxis, -j(0.45)) };
@@ -134,8 +158,15 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
   beats: Beat[];
 } {
   const fs = opts.fs ?? 360;
-  const nLeads = opts.nLeads ?? 2;
+  const standard12 = opts.leadSystem === 'standard-12';
+  const nLeads = opts.nLeads ?? (standard12 ? 12 : 2);
   const durationSeconds = opts.durationSeconds ?? 60;
+  if (standard12 && nLeads !== 12) {
+    throw new BeatlensError(
+      'synthetic-config',
+      `synthetic record: leadSystem 'standard-12' has 12 leads but nLeads=${nLeads} was asked for`,
+    );
+  }
   if (!(fs > 0) || !Number.isInteger(nLeads) || nLeads < 1 || !(durationSeconds > 0)) {
     throw new BeatlensError(
       'synthetic-config',
@@ -144,7 +175,7 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
   }
   const rng = createRng(opts.seed);
   const nSamples = Math.round(durationSeconds * fs);
-  const morph = drawMorphology(rng);
+  const morph = drawMorphology(rng, opts.pvcAxis);
   const hr = opts.heartRateBpm ?? 60 + 35 * rng.next();
   const rr0 = 60 / hr;
   const lf = {
@@ -190,7 +221,9 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
     t += rr;
   }
 
-  const leads = Array.from({ length: nLeads }, (_, l) => leadDirection(l));
+  const leads = standard12
+    ? STANDARD_12_LEADS.map((n) => STANDARD_12_LEAD_VECTORS[n])
+    : Array.from({ length: nLeads }, (_, l) => leadDirection(l));
   const signals = Array.from({ length: nLeads }, () => new Float64Array(nSamples));
   const beats: Beat[] = [];
   rTimes.forEach((rt, i) => {
@@ -228,9 +261,9 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
   }
 
   // The fiducial mark is the R peak as a reader would place it: the extremum of the noise-free
-  // lead 0 within ±20 ms of the wave centre (a preceding T wave can pull a wide PVC QRS's peak
-  // by a few samples).
-  const lead0 = signals[0];
+  // lead 0 (lead II for the standard 12, where lead I can be nearly isoelectric) within ±20 ms
+  // of the wave centre (a preceding T wave can pull a wide PVC QRS's peak by a few samples).
+  const lead0 = signals[standard12 ? 1 : 0];
   const reach = Math.max(1, Math.round(0.02 * fs));
   for (const b of beats) {
     let best = b.sample;
@@ -279,7 +312,9 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
       patientId: opts.patientId ?? id,
       fs,
       nSamples,
-      leadNames: leads.map((_, l) => (l === 0 ? 'MLII' : l === 1 ? 'V1' : `L${l}`)),
+      leadNames: standard12
+        ? [...STANDARD_12_LEADS]
+        : leads.map((_, l) => (l === 0 ? 'MLII' : l === 1 ? 'V1' : `L${l}`)),
       units: leads.map(() => 'mV'),
       signals: out,
       source: `synthetic:${opts.seed}`,
@@ -288,86 +323,179 @@ export function synthesizeRecord(opts: SyntheticRecordOptions & { seed: number }
   };
 }
 
-export interface SynthesizeDatasetOptions {
+/** Labelling tasks the synthetic study can build (see TASK_RULES in segments.ts). */
+export type SyntheticTask = 'pvc-apb' | 'pvc-origin';
+
+/** Outflow-tract origins of the 'pvc-origin' task. */
+export type PvcOrigin = 'LVOT' | 'RVOT';
+
+/**
+ * A plausible main QRS vector (x: left, y: inferior, z: anterior; mV) for PVCs from the left or
+ * right ventricular outflow tract. Both origins sit high in the heart, so activation runs down:
+ * a strong inferior component (tall R in II, III, aVF; negative aVR). They differ in the
+ * horizontal plane, which the precordial leads see:
+ * - RVOT lies anterior, so its PVCs point backwards (LBBB-like: QS/rS in V1–V3) and the
+ *   precordial R/S transition (first of V1–V6 whose QRS is mainly positive) falls at V4 or later;
+ *   horizontal angle −85° … −55° (0° = patient's left, +90° = anterior).
+ * - LVOT lies posterior, so its PVCs point further forward and the transition falls early, at
+ *   V2 or V3; horizontal angle −25° … +15°.
+ * With Dower's lead vectors (leads.ts) these ranges give transitions V4–V5 and V2–V3 for every
+ * inferior size 0.8–1.2 and horizontal size 0.6–1.0 (test/ecg/synthetic.test.ts measures it on
+ * the generated signals). Lead I polarity and V1 R-wave size, which also separate the origins
+ * in practice, are not modelled to that detail.
+ */
+export function outflowPvcAxis(origin: PvcOrigin, rng: Rng): Vec3 {
+  const deg = origin === 'RVOT' ? -85 + 30 * rng.next() : -25 + 40 * rng.next();
+  const horizontal = 0.6 + 0.4 * rng.next();
+  const inferior = 0.8 + 0.4 * rng.next();
+  const gain = 1.1 + 0.4 * rng.next();
+  const phi = (deg * Math.PI) / 180;
+  return scale([horizontal * Math.cos(phi), inferior, horizontal * Math.sin(phi)], gain);
+}
+
+export interface SynthesizeStudyOptions {
   seed: number;
+  /** Segments wanted in total, half of each class (the first class gets the odd one). */
   nSegments: number;
+  /** Hz. Default 360 for 'pvc-apb', 500 for 'pvc-origin'. */
   fs?: number;
+  /** Default 2 for 'pvc-apb'; 'pvc-origin' is always the standard 12 leads. */
   nLeads?: number;
-  /** Segment length (maxSamples); default 2000 at 360 Hz, scaled with fs. */
+  /** Segment length (maxSamples); default 2000 at 360 Hz ('pvc-apb') or 10 s ('pvc-origin', 5000 at 500 Hz), scaled with fs. */
   nSamples?: number;
-  task?: 'pvc-apb';
+  /** Default 'pvc-apb'. */
+  task?: SyntheticTask;
   /** Preprocessing applied before segmentation (the same chain as real data). */
   preprocess?: PreprocessConfig;
 }
 
+/** One synthetic patient's record (raw, before preprocessing) and the class it was built for. */
+export interface SyntheticStudyRecord {
+  record: EcgRecord;
+  beats: Beat[];
+  /** 'PVC' / 'APB' (pvc-apb) or 'LVOT' / 'RVOT' (pvc-origin). */
+  label: string;
+}
+
+export interface SyntheticStudy {
+  task: SyntheticTask;
+  /** The task's classes in label-index order, e.g. ['APB', 'PVC']. */
+  classes: string[];
+  fs: number;
+  nLeads: number;
+  nSamples: number;
+  /** The records that gave at least one segment, in the order they were made. */
+  records: SyntheticStudyRecord[];
+  /** Preprocessed, fixed-length segments of those records, shuffled with the seed. */
+  segments: Segment[];
+}
+
 /**
- * A balanced PVC/APB dataset of `nSegments` fixed-length segments, built by synthesising short
- * records (one synthetic patient each, holding only PVCs or only APBs), preprocessing them and
- * running the paper's segment builder, so meta.beats gives the exact abnormal beat positions.
- * Classes are ['APB', 'PVC']; segment order is shuffled with the seed.
+ * The synthetic study behind the demo and the test fixtures: short records (one synthetic patient
+ * each, ~4 segments long) holding only PVCs or only APBs ('pvc-apb'), or, for 'pvc-origin',
+ * standard 12-lead records whose PVCs all come from one outflow tract (see `outflowPvcAxis`).
+ * Each record is preprocessed and cut by the paper's segment builder, so every segment's beat
+ * table gives the exact abnormal beat positions. Same options → identical output.
  */
-export function synthesizeDataset(opts: SynthesizeDatasetOptions): SegmentDataset {
-  const fs = opts.fs ?? 360;
-  const nLeads = opts.nLeads ?? 2;
-  const nSamples = opts.nSamples ?? Math.round((2000 * fs) / 360);
+export function synthesizeStudy(opts: SynthesizeStudyOptions): SyntheticStudy {
   const task = opts.task ?? 'pvc-apb';
+  if (task !== 'pvc-apb' && task !== 'pvc-origin') {
+    throw new BeatlensError(
+      'synthetic-config',
+      `synthetic dataset: unknown task '${String(task)}'; expected pvc-apb or pvc-origin`,
+    );
+  }
+  const origin = task === 'pvc-origin';
+  const fs = opts.fs ?? (origin ? 500 : 360);
+  const nLeads = opts.nLeads ?? (origin ? 12 : 2);
+  const nSamples = opts.nSamples ?? Math.round(origin ? 10 * fs : (2000 * fs) / 360);
   if (!Number.isInteger(opts.nSegments) || opts.nSegments < 0) {
     throw new BeatlensError(
       'synthetic-config',
       `synthetic dataset: nSegments=${opts.nSegments} must be a non-negative integer`,
     );
   }
-  if (task !== 'pvc-apb') {
+  if (origin && nLeads !== 12) {
     throw new BeatlensError(
       'synthetic-config',
-      `synthetic dataset: unknown task '${String(task)}'`,
+      `synthetic dataset: task pvc-origin uses the standard 12 leads, not nLeads=${nLeads}`,
     );
   }
   const rng = createRng(opts.seed);
-  const want: Record<'PVC' | 'APB', number> = {
-    PVC: Math.ceil(opts.nSegments / 2),
-    APB: Math.floor(opts.nSegments / 2),
+  const [first, second] = origin ? ['LVOT', 'RVOT'] : ['PVC', 'APB'];
+  const want: Record<string, number> = {
+    [first]: Math.ceil(opts.nSegments / 2),
+    [second]: Math.floor(opts.nSegments / 2),
   };
+  const records: SyntheticStudyRecord[] = [];
   const picked: Segment[] = [];
   // About four segments per record: enough patients for grouped cross-validation.
   const durationSeconds = (4.2 * nSamples) / fs;
   const maxRecords = 10 * opts.nSegments + 10;
-  for (let k = 0; k < maxRecords && (want.PVC > 0 || want.APB > 0); k++) {
-    const label: 'PVC' | 'APB' = want.PVC >= want.APB ? 'PVC' : 'APB';
+  for (let k = 0; k < maxRecords && (want[first] > 0 || want[second] > 0); k++) {
+    const label = want[first] >= want[second] ? first : second;
     const recordSeed = Math.floor(rng.next() * 2 ** 31);
-    const id = `syn-${opts.seed}-${k}`;
+    // Distinct ids per task so both demo studies of one seed can share a store.
+    const id = origin ? `syn-origin-${opts.seed}-${k}` : `syn-${opts.seed}-${k}`;
     const rate = 0.12 + 0.13 * rng.next();
+    const noiseMv = 0.01 + 0.03 * rng.next();
+    const wanderMv = 0.05 + 0.15 * rng.next();
     const { record, beats } = synthesizeRecord({
       seed: recordSeed,
       fs,
       nLeads,
       durationSeconds,
-      pvcRate: label === 'PVC' ? rate : 0,
+      pvcRate: label === 'APB' ? 0 : rate,
       apbRate: label === 'APB' ? rate : 0,
-      noiseMv: 0.01 + 0.03 * rng.next(),
-      wanderMv: 0.05 + 0.15 * rng.next(),
+      noiseMv,
+      wanderMv,
       id,
       patientId: id,
+      ...(origin
+        ? { leadSystem: 'standard-12', pvcAxis: outflowPvcAxis(label as PvcOrigin, rng) }
+        : {}),
     });
     const prepared = preprocessRecord(record, opts.preprocess);
-    const { segments } = segmentRecord(prepared, beats, { maxSamples: nSamples, task });
-    for (const s of segments) {
-      if (s.label === label && want[label] > 0) {
-        picked.push(s);
-        want[label]--;
-      }
-    }
+    const { segments } = segmentRecord(prepared, beats, {
+      maxSamples: nSamples,
+      task,
+      recordLabel: origin ? label : undefined,
+    });
+    const kept = segments.filter((s) => s.label === label).slice(0, want[label]);
+    if (kept.length === 0) continue;
+    want[label] -= kept.length;
+    picked.push(...kept);
+    records.push({ record, beats, label });
   }
-  if (want.PVC > 0 || want.APB > 0) {
+  if (want[first] > 0 || want[second] > 0) {
     throw new BeatlensError(
       'synthetic-config',
       `synthetic dataset: could not build ${opts.nSegments} segments of ${nSamples} samples at ${fs} Hz`,
     );
   }
   rng.shuffle(picked);
-  if (picked.length === 0) {
-    const empty = segmentsToDataset([], ['APB', 'PVC']);
-    return { ...empty, nLeads, nSamples, fs };
+  return {
+    task,
+    classes: [...TASK_RULES[task].classes],
+    fs,
+    nLeads,
+    nSamples,
+    records,
+    segments: picked,
+  };
+}
+
+export type SynthesizeDatasetOptions = SynthesizeStudyOptions;
+
+/**
+ * `synthesizeStudy`'s segments packed as a model-ready dataset (classes ['APB', 'PVC'] or
+ * ['LVOT', 'RVOT']; segment order shuffled with the seed).
+ */
+export function synthesizeDataset(opts: SynthesizeDatasetOptions): SegmentDataset {
+  const study = synthesizeStudy(opts);
+  if (study.segments.length === 0) {
+    const empty = segmentsToDataset([], study.classes);
+    return { ...empty, nLeads: study.nLeads, nSamples: study.nSamples, fs: study.fs };
   }
-  return segmentsToDataset(picked, ['APB', 'PVC']);
+  return segmentsToDataset(study.segments, study.classes);
 }

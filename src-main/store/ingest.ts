@@ -1,6 +1,6 @@
 /**
  * Getting ECG data into the store: files a clinic has (WFDB, CSV, EDF), the MIT-BIH paper
- * segments and the built-in synthetic demo. Shared by the CLI and the app. Every path reads and
+ * segments, the 12-lead PVC-origin segments and the built-in synthetic demo. Shared by the CLI and the app. Every path reads and
  * validates all its inputs before the first write, so bad input leaves the store untouched.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,16 +8,13 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { loadRecordFile } from '../ecg/import/load';
 import { MITDB_RECORDS } from '../ecg/download';
-import { mitdbPatientId, type PreparedDatabase } from '../ecg/prepare';
-import { preprocessRecord } from '../ecg/preprocess';
-import { segmentRecord } from '../ecg/segments';
-import { synthesizeRecord } from '../ecg/synthetic';
-import type { Beat, EcgRecord, Segment } from '../ecg/types';
+import { mitdbPatientId, type PreparedDatabase, type PreparedOriginDataset } from '../ecg/prepare';
+import { synthesizeStudy, type SyntheticTask } from '../ecg/synthetic';
+import type { EcgRecord, Segment } from '../ecg/types';
 import { validateRecord as validateSignal } from '../ecg/validate';
 import { readBeats } from '../ecg/wfdb/annotations';
 import { readWfdbHeader } from '../ecg/wfdb/header';
 import { readWfdbRecord, wfdbRecordBase } from '../ecg/wfdb/record';
-import { createRng } from '../random';
 import { sha256Files, sha256Float32 } from './checksum';
 import type { RecordFormat, RecordImport, StoredRecord } from './records';
 import type { Store } from './store';
@@ -133,12 +130,75 @@ export function importRecords(
 
 export type PrepareAction = 'new' | 'replaced' | 'segments';
 
+/** A prepared record waiting to be stored: its segments now, its raw record on demand. */
+interface PreparedEntry {
+  id: string;
+  patientId: string;
+  /** sha256 of the source files: equal → the stored record is the same data. */
+  checksum: string;
+  segments: Segment[];
+  /** The record as read, with its beats (called only for records written anew). */
+  load(): Pick<RecordImport, 'record' | 'beats' | 'format'>;
+}
+
+/**
+ * Stores prepared records with their `task` segments, each record in one transaction, after
+ * checking every conflict first (nothing is written when one fails). Re-running is idempotent:
+ * a record already stored from the same files for the same patient keeps its row and gets its
+ * `task` segments rebuilt ('segments'); one stored from other files or for another patient needs
+ * `replace`. Returns the action taken per record id.
+ */
+function storePrepared(
+  store: Store,
+  task: string,
+  entries: readonly PreparedEntry[],
+  opts: { replace?: boolean },
+): Record<string, PrepareAction> {
+  const actions: Record<string, PrepareAction> = {};
+  for (const e of entries) {
+    const existing = store.records.get(e.id);
+    if (!existing) {
+      actions[e.id] = 'new';
+    } else if (existing.checksum === e.checksum && existing.patientId === e.patientId) {
+      actions[e.id] = 'segments';
+      store.segments.assertReplaceable(e.id, task);
+    } else if (opts.replace) {
+      actions[e.id] = 'replaced';
+      store.records.assertDeletable(e.id, 'replaced');
+    } else {
+      const why =
+        existing.checksum === e.checksum
+          ? `for patient ${existing.patientId}, not ${e.patientId}`
+          : `from different files (${existing.source})`;
+      throw new BeatlensError(
+        'store-duplicate-record',
+        `record ${e.id} is already in the store ${why}; use --replace to overwrite it`,
+      );
+    }
+  }
+  for (const e of entries) {
+    if (actions[e.id] === 'segments') {
+      store.segments.replaceForRecord(e.id, task, e.segments);
+      continue;
+    }
+    store.records.import(
+      { ...e.load(), checksum: e.checksum, segments: { task, items: e.segments } },
+      { replace: actions[e.id] === 'replaced' },
+    );
+  }
+  return actions;
+}
+
+function segmentsByRecord(ids: readonly string[], segments: readonly Segment[]) {
+  const of = new Map<string, Segment[]>(ids.map((id) => [id, []]));
+  for (const s of segments) of.get(s.recordId)?.push(s);
+  return of;
+}
+
 /**
  * Stores what H2's `prepareMitdb(dir)` built (it reads and validates every record first): each
- * record with its raw signals, beats and paper segments in one transaction. All conflicts are
- * checked before the first write. Re-running is idempotent: a record already stored from the
- * same files keeps its row and gets its segments rebuilt ('segments'); one stored from other
- * files needs `replace`. Returns the action taken per record id.
+ * record with its raw signals, beats and paper segments in one transaction (see storePrepared
+ * for conflicts and re-runs).
  */
 export function storePreparedMitdb(
   store: Store,
@@ -147,51 +207,49 @@ export function storePreparedMitdb(
   opts: { replace?: boolean } = {},
 ): Record<string, PrepareAction> {
   const ids = prepared.perRecord.map((r) => r.recordId);
-  const checksums = new Map(
-    ids.map((id) => [id, sha256Files(wfdbSourceFiles(join(dir, `${id}.hea`)))]),
-  );
-  const segmentsOf = new Map<string, Segment[]>(ids.map((id) => [id, []]));
-  for (const s of prepared.segments) segmentsOf.get(s.recordId)?.push(s);
-
-  const actions: Record<string, PrepareAction> = {};
-  for (const id of ids) {
-    const existing = store.records.get(id);
-    if (!existing) {
-      actions[id] = 'new';
-    } else if (existing.checksum === checksums.get(id)) {
-      actions[id] = 'segments';
-      store.segments.assertReplaceable(id, PAPER_TASK);
-    } else if (opts.replace) {
-      actions[id] = 'replaced';
-      store.records.assertDeletable(id, 'replaced');
-    } else {
-      throw new BeatlensError(
-        'store-duplicate-record',
-        `record ${id} is already in the store from different files (${existing.source}); use --replace to overwrite it`,
-      );
-    }
-  }
-  for (const id of ids) {
-    const segments = segmentsOf.get(id) ?? [];
-    if (actions[id] === 'segments') {
-      store.segments.replaceForRecord(id, PAPER_TASK, segments);
-      continue;
-    }
+  const segmentsOf = segmentsByRecord(ids, prepared.segments);
+  const entries = ids.map((id): PreparedEntry => {
     const base = join(dir, id);
-    const record = readWfdbRecord(base, { patientId: mitdbPatientId(id) });
-    const beats: Beat[] = readBeats(base, 'atr');
-    store.records.import(
-      {
-        record,
-        beats,
+    return {
+      id,
+      patientId: mitdbPatientId(id),
+      checksum: sha256Files(wfdbSourceFiles(`${base}.hea`)),
+      segments: segmentsOf.get(id) ?? [],
+      load: () => ({
+        record: readWfdbRecord(base, { patientId: mitdbPatientId(id) }),
+        beats: readBeats(base, 'atr'),
         format: 'wfdb',
-        checksum: checksums.get(id) as string,
-        segments: { task: PAPER_TASK, items: segments },
-      },
-      { replace: actions[id] === 'replaced' },
-    );
-  }
-  return actions;
+      }),
+    };
+  });
+  return storePrepared(store, PAPER_TASK, entries, opts);
+}
+
+/** The task `prepare origin` stores its segments under. */
+export const ORIGIN_TASK = 'pvc-origin';
+
+/**
+ * Stores what `prepareOriginDataset` built: each labelled record (its 12 standard leads as read,
+ * patient from the labels CSV) with its beats, if any, and its origin segments.
+ */
+export function storePreparedOrigin(
+  store: Store,
+  prepared: PreparedOriginDataset,
+  opts: { replace?: boolean } = {},
+): Record<string, PrepareAction> {
+  const ids = prepared.records.map((r) => r.record.id);
+  const segmentsOf = segmentsByRecord(ids, prepared.segments);
+  const entries = prepared.records.map(({ record, beats, file }): PreparedEntry => {
+    const format = FORMAT_BY_EXT[extname(file).toLowerCase()] ?? 'other';
+    return {
+      id: record.id,
+      patientId: record.patientId,
+      checksum: sha256Files(format === 'wfdb' ? wfdbSourceFiles(file) : [file]),
+      segments: segmentsOf.get(record.id) ?? [],
+      load: () => ({ record, beats, format }),
+    };
+  });
+  return storePrepared(store, ORIGIN_TASK, entries, opts);
 }
 
 /** How this run's counts compare with the paper's, or why they cannot be compared. */
@@ -212,18 +270,20 @@ export function comparePaperCounts(prepared: PreparedDatabase): string {
 
 export interface SyntheticStudyOptions {
   seed: number;
-  /** Segments wanted in total, about half PVC and half APB. */
+  /** Segments wanted in total, half of each class. */
   nSegments: number;
+  /** 'pvc-apb' (default: PVC vs APB, 2 leads at 360 Hz) or 'pvc-origin' (LVOT vs RVOT, 12 leads at 500 Hz). */
+  task?: SyntheticTask;
   fs?: number;
   nLeads?: number;
   replace?: boolean;
 }
 
 /**
- * The built-in demo study: synthetic records (one synthetic patient each, with PVC-like or
- * APB-like beats at known positions), preprocessed and segmented like MIT-BIH, each stored
- * with its beats and segments in one transaction. Unlike `synthesizeDataset` (segments only,
- * in memory) it keeps whole records so the app can show them and review flagged beats.
+ * The built-in demo study: `synthesizeStudy`'s records (one synthetic patient each, abnormal
+ * beats at known positions), each stored raw with its beats and its preprocessed segments (task
+ * 'pvc-apb' or 'pvc-origin') in one transaction, so the app can show whole records and review
+ * flagged beats.
  */
 export function prepareSyntheticIntoStore(
   store: Store,
@@ -241,45 +301,17 @@ export function prepareSyntheticIntoStore(
       `synthetic study: nSegments=${opts.nSegments} must be a positive integer`,
     );
   }
-  const fs = opts.fs ?? 360;
-  const maxSamples = Math.round((2000 * fs) / 360);
-  const rng = createRng(opts.seed);
-  const want = { PVC: Math.ceil(opts.nSegments / 2), APB: Math.floor(opts.nSegments / 2) };
-  const imports: RecordImport[] = [];
-  for (let k = 0; k < 10 * opts.nSegments + 10 && (want.PVC > 0 || want.APB > 0); k++) {
-    const label: 'PVC' | 'APB' = want.PVC >= want.APB ? 'PVC' : 'APB';
-    const id = `syn-${opts.seed}-${k}`;
-    const rate = 0.12 + 0.13 * rng.next();
-    const { record, beats } = synthesizeRecord({
-      seed: Math.floor(rng.next() * 2 ** 31),
-      fs,
-      nLeads: opts.nLeads ?? 2,
-      durationSeconds: Math.max(20, (4.2 * maxSamples) / fs),
-      pvcRate: label === 'PVC' ? rate : 0,
-      apbRate: label === 'APB' ? rate : 0,
-      id,
-      patientId: id,
-    });
-    const { segments } = segmentRecord(preprocessRecord(record), beats, {
-      maxSamples,
-      task: PAPER_TASK,
-    });
-    const kept = segments.filter((s) => s.label === label).slice(0, want[label]);
-    if (kept.length === 0) continue;
-    want[label] -= kept.length;
-    imports.push({
-      record,
-      beats,
-      format: 'synthetic',
-      checksum: sha256Float32(record.signals),
-      segments: { task: PAPER_TASK, items: kept },
-    });
-  }
-  if (want.PVC > 0 || want.APB > 0) {
-    throw new BeatlensError(
-      'synthetic-config',
-      `synthetic study: could not build ${opts.nSegments} segments`,
-    );
-  }
+  const study = synthesizeStudy(opts);
+  const segmentsOf = segmentsByRecord(
+    study.records.map((r) => r.record.id),
+    study.segments,
+  );
+  const imports: RecordImport[] = study.records.map(({ record, beats }) => ({
+    record,
+    beats,
+    format: 'synthetic',
+    checksum: sha256Float32(record.signals),
+    segments: { task: study.task, items: segmentsOf.get(record.id) ?? [] },
+  }));
   return importRecords(store, imports, { replace: opts.replace });
 }

@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src-main/cli';
+import { outflowPvcAxis, synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
+import { createRng } from '../../src-main/random';
 import { openStore } from '../../src-main/store';
+import { writeCsvRecord, writeWfdbRecord } from '../ecg/origin-fixtures';
 import { dataset } from '../helpers/data';
 import { tempDir } from '../store/fixtures';
 
@@ -241,6 +244,173 @@ describe('beatlens prepare', () => {
       /empty: no annotated WFDB records/,
     );
     expect(existsSync(store)).toBe(false);
+  });
+});
+
+describe('beatlens prepare origin / prepare synthetic --task pvc-origin', () => {
+  const twelve = (seed: number, fs: number, seconds: number, origin: 'LVOT' | 'RVOT') =>
+    synthesizeRecord({
+      seed,
+      fs,
+      durationSeconds: seconds,
+      leadSystem: 'standard-12',
+      pvcAxis: outflowPvcAxis(origin, createRng(seed)),
+      pvcRate: 0.2,
+    });
+  /** A folder with two 10 s 12-lead CSVs at 250 Hz, an annotated WFDB record and a 2-lead CSV. */
+  function originFolder(name: string): string {
+    const dir = join(tmp.dir, name);
+    mkdirSync(dir);
+    writeCsvRecord(join(dir, 'a.csv'), twelve(1, 250, 10, 'LVOT').record);
+    writeCsvRecord(join(dir, 'b.csv'), twelve(2, 250, 10, 'RVOT').record);
+    const c = twelve(3, 500, 25, 'RVOT');
+    writeWfdbRecord(dir, 'c', c.record, c.beats);
+    writeCsvRecord(join(dir, 'two.csv'), twelve(4, 250, 10, 'LVOT').record, [0, 1]);
+    return dir;
+  }
+  const labelsFile = (name: string, text: string) => {
+    const path = join(tmp.dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('stores 12-lead 500 Hz origin segments and is idempotent', async () => {
+    const dir = originFolder('origin-ok');
+    const labels = labelsFile(
+      'origin-ok.csv',
+      'record,label,patient\na,LVOT,P1\nb,RVOT,P2\nc,RVOT,P3\n',
+    );
+    const store = freshStore();
+    const r = await cli(
+      'prepare',
+      'origin',
+      '--dir',
+      dir,
+      '--labels',
+      labels,
+      '--fs',
+      '250',
+      '--store',
+      store,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^record\s+patient\s+label/);
+    expect(r.stdout).toMatch(/not in the labels CSV, left out: 1 record \(two\)/);
+    expect(r.stdout).toMatch(
+      /stored \d+ pvc-origin segments \(1 LVOT, \d+ RVOT\) of 3 records at 500 Hz \(3 new/,
+    );
+    const s = openStore(store);
+    const counts = s.segments.countByLabel({ task: 'pvc-origin' });
+    expect(counts.LVOT).toBe(1);
+    expect(counts.RVOT).toBeGreaterThanOrEqual(2);
+    for (const seg of s.segments.load({ task: 'pvc-origin' })) {
+      expect([seg.nLeads, seg.nSamples, seg.fs, seg.data.length]).toEqual([12, 5000, 500, 60000]);
+    }
+    expect(s.records.get('a')).toMatchObject({
+      fs: 250,
+      nLeads: 12,
+      patientId: 'P1',
+      format: 'csv',
+    });
+    expect(s.records.get('c')).toMatchObject({ fs: 500, nLeads: 12, format: 'wfdb' });
+    expect(s.records.get('c')!.nBeats).toBeGreaterThan(20);
+    s.close();
+    const again = await cli(
+      'prepare',
+      'origin',
+      '--dir',
+      dir,
+      '--labels',
+      labels,
+      '--fs',
+      '250',
+      '--store',
+      store,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/0 new, 0 replaced, 3 with segments rebuilt/);
+    // Another patient for a stored record needs --replace.
+    const moved = labelsFile('origin-moved.csv', 'a,LVOT,P9\n');
+    expectOneLineFailure(
+      await cli(
+        'prepare',
+        'origin',
+        '--dir',
+        dir,
+        '--labels',
+        moved,
+        '--fs',
+        '250',
+        '--store',
+        store,
+      ),
+      /record a is already in the store for patient P1, not P9; use --replace/,
+    );
+  });
+
+  it('fails in one line on bad labels, unknown records and wrong lead counts, writing nothing', async () => {
+    const dir = originFolder('origin-bad');
+    const store = freshStore();
+    const run = (labels: string) =>
+      cli('prepare', 'origin', '--dir', dir, '--labels', labels, '--fs', '250', '--store', store);
+    expectOneLineFailure(
+      await run(join(tmp.dir, 'no-labels.csv')),
+      /no-labels\.csv: labels file not found/,
+    );
+    expectOneLineFailure(
+      await run(labelsFile('bad-row.csv', 'a,LVOT\nb\n')),
+      /bad-row\.csv:2: 'b': expected 'record,label\[,patient\]' rows/,
+    );
+    expectOneLineFailure(
+      await run(labelsFile('unknown.csv', 'a,LVOT\nzz,RVOT\n')),
+      /unknown\.csv:2: record zz has no file in .*origin-bad/,
+    );
+    expectOneLineFailure(
+      await run(labelsFile('two-leads.csv', 'a,LVOT\ntwo,RVOT\n')),
+      /two\.csv: record two has 2 leads \(I, II\); the pvc-origin task needs the 12 standard leads/,
+    );
+    expect(existsSync(store)).toBe(false);
+    const missing = await cli('prepare', 'origin', '--dir', dir, '--store', store);
+    expectOneLineFailure(missing, /required option '--labels <csv>'/);
+  });
+
+  it('builds the synthetic 12-lead origin study', async () => {
+    const store = freshStore();
+    const r = await cli(
+      'prepare',
+      'synthetic',
+      '--task',
+      'pvc-origin',
+      '--seed',
+      '2',
+      '--n-segments',
+      '4',
+      '--store',
+      store,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/12 leads × \d+ samples at 500 Hz/);
+    expect(r.stdout).toMatch(/\(pvc-origin\), 4 segments: (2 LVOT, 2 RVOT|2 RVOT, 2 LVOT)/);
+    const s = openStore(store);
+    expect(s.segments.countByLabel({ task: 'pvc-origin' })).toEqual({ LVOT: 2, RVOT: 2 });
+    expect(s.segments.load()[0].data.length).toBe(12 * 5000);
+    s.close();
+    // The 2-lead demo of the same seed has other record ids, so both fit in one store.
+    const apb = await cli(
+      'prepare',
+      'synthetic',
+      '--seed',
+      '2',
+      '--n-segments',
+      '2',
+      '--store',
+      store,
+    );
+    expect(apb.code, apb.stderr).toBe(0);
+    expectOneLineFailure(
+      await cli('prepare', 'synthetic', '--task', 'afib', '--store', store),
+      /--task 'afib' is not one of pvc-apb, pvc-origin/,
+    );
   });
 });
 

@@ -1,14 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STANDARD_12_LEADS } from '../../src-main/ecg/leads';
 import {
   formatPreparedCounts,
   listWfdbRecords,
   mitdbPatientId,
   prepareMitdb,
+  prepareOriginDataset,
 } from '../../src-main/ecg/prepare';
+import { preprocessRecord } from '../../src-main/ecg/preprocess';
+import { outflowPvcAxis, synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { readBeats } from '../../src-main/ecg/wfdb/annotations';
+import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
+import { createRng } from '../../src-main/random';
+import { writeCsvRecord, writeWfdbRecord } from './origin-fixtures';
 import { BeatlensError } from '../../src-main/errors';
 import { dataset } from '../helpers/data';
 
@@ -121,4 +128,168 @@ describe('prepareMitdb on MIT-BIH record 100', () => {
       /100_3chan\.atr: annotation file not found/,
     );
   });
+});
+
+describe('prepareOriginDataset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'beatlens-origin-'));
+  const labelsDir = mkdtempSync(join(tmpdir(), 'beatlens-origin-labels-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(labelsDir, { recursive: true, force: true });
+  });
+  const twelve = (seed: number, fs: number, seconds: number, origin: 'LVOT' | 'RVOT') =>
+    synthesizeRecord({
+      seed,
+      fs,
+      durationSeconds: seconds,
+      leadSystem: 'standard-12',
+      pvcAxis: outflowPvcAxis(origin, createRng(seed)),
+      pvcRate: 0.2,
+    });
+  // lv1: CSV at 250 Hz, 12 s; rv1 / rv1shuffled: the same 10 s CSV with columns in two orders;
+  // ann1: WFDB at 500 Hz with beat annotations; two: a 2-lead CSV; short: 3 s.
+  const lv1 = twelve(1, 250, 12, 'LVOT');
+  writeCsvRecord(join(dir, 'lv1.csv'), lv1.record);
+  const rv1 = twelve(2, 250, 10, 'RVOT');
+  writeCsvRecord(join(dir, 'rv1.csv'), rv1.record);
+  writeCsvRecord(join(dir, 'rv1shuffled.csv'), rv1.record, [11, 3, 0, 7, 1, 9, 2, 4, 10, 5, 6, 8]);
+  const ann1 = twelve(3, 500, 30, 'RVOT');
+  writeWfdbRecord(dir, 'ann1', ann1.record, ann1.beats);
+  writeCsvRecord(join(dir, 'two.csv'), lv1.record, [0, 1]);
+  writeCsvRecord(join(dir, 'short.csv'), twelve(4, 250, 3, 'LVOT').record);
+  const labels = (name: string, text: string) => {
+    const path = join(labelsDir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const good = labels(
+    'labels.csv',
+    'record,label,patient\nlv1,LVOT,P1\nrv1,RVOT,P2\nrv1shuffled,RVOT,P2\n\nann1,RVOT\n',
+  );
+
+  it('builds 5000-sample 500 Hz segments labelled by origin from CSV and WFDB records', () => {
+    const p = prepareOriginDataset(dir, good, { csvFs: 250 });
+    expect(p.classes).toEqual(['LVOT', 'RVOT']);
+    expect(p.unlabelled.sort()).toEqual(['short', 'two']);
+    const by = Object.fromEntries(p.perRecord.map((r) => [r.recordId, r]));
+    // 12 s at 250 Hz → 6000 samples at 500 Hz: one full window; the 1000-sample rest is dropped.
+    expect(by.lv1).toMatchObject({ fsIn: 250, mode: 'windows', nSegments: 1, patientId: 'P1' });
+    expect(by.ann1).toMatchObject({ fsIn: 500, mode: 'beats', patientId: 'ann1' });
+    expect(by.ann1.nBeats).toBe(ann1.beats.length);
+    for (const s of p.segments) {
+      expect([s.nLeads, s.nSamples, s.fs, s.data.length]).toEqual([12, 5000, 500, 60000]);
+      expect(s.label).toBe(by[s.recordId].label);
+      expect(s.patientId).toBe(by[s.recordId].patientId);
+    }
+    // Annotated record: the paper's rule (normal beats + ≥ 1 PVC), beats at their true samples.
+    const annSegs = p.segments.filter((s) => s.recordId === 'ann1');
+    expect(annSegs.length).toBe(by.ann1.nSegments);
+    expect(annSegs.length).toBeGreaterThan(0);
+    for (const s of annSegs) {
+      expect(s.beats.some((b) => b.symbol === 'V')).toBe(true);
+      for (const b of s.beats) {
+        expect(
+          ann1.beats.some((x) => x.sample === s.offset + b.position && x.symbol === b.symbol),
+        ).toBe(true);
+      }
+    }
+    expect(p.counts.RVOT).toBe(2 + annSegs.length);
+    // Columns in another order give the same segment: leads are put in standard order by name.
+    const [a] = p.segments.filter((s) => s.recordId === 'rv1');
+    const [b] = p.segments.filter((s) => s.recordId === 'rv1shuffled');
+    expect(b.data).toEqual(a.data);
+    expect(p.records.find((r) => r.record.id === 'rv1shuffled')!.record.leadNames).toEqual([
+      ...STANDARD_12_LEADS,
+    ]);
+  });
+
+  it('fails with one line naming the file, row or record', () => {
+    const run = (labelsPath: string) => () => prepareOriginDataset(dir, labelsPath, { csvFs: 250 });
+    const oneLine = (fn: () => unknown, re: RegExp) => {
+      let err: unknown;
+      try {
+        fn();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(BeatlensError);
+      const msg = (err as Error).message;
+      expect(msg.split('\n')).toHaveLength(1);
+      expect(msg).toMatch(re);
+    };
+    oneLine(run(join(dir, 'nope.csv')), /nope\.csv: labels file not found/);
+    oneLine(run(labels('empty.csv', '# nothing\n')), /empty\.csv: no label rows/);
+    oneLine(run(labels('short-row.csv', 'lv1,LVOT\nrv1\n')), /short-row\.csv:2: 'rv1': expected/);
+    oneLine(
+      run(labels('dup.csv', 'lv1,LVOT\nlv1,RVOT\n')),
+      /dup\.csv:2: record lv1 is labelled again \(first on line 1\)/,
+    );
+    oneLine(
+      run(labels('bad-label.csv', 'lv1,left ventricle\n')),
+      /bad-label\.csv:1: label 'left ventricle'/,
+    );
+    oneLine(
+      run(labels('no-label-col.csv', 'record,origin\nlv1,LVOT\n')),
+      /no-label-col\.csv:1: header has no 'label' column/,
+    );
+    oneLine(
+      run(labels('unknown.csv', 'lv1,LVOT\nrv9,RVOT\n')),
+      /unknown\.csv:2: record rv9 has no file in .* \(looked for rv9\.hea, rv9\.csv, rv9\.edf\)/,
+    );
+    oneLine(
+      run(labels('two.csv.labels', 'two,LVOT\n')),
+      /two\.csv: record two has 2 leads \(I, II\); the pvc-origin task needs the 12 standard leads/,
+    );
+    oneLine(
+      run(labels('short.labels', 'short,LVOT\n')),
+      /short\.csv: record short is 3\.00 s long; the pvc-origin task needs at least 5 s/,
+    );
+    oneLine(
+      () => prepareOriginDataset(dir, good),
+      /lv1\.csv: a CSV file does not record its sampling frequency/,
+    );
+    oneLine(
+      () => prepareOriginDataset(join(dir, 'missing-dir'), good),
+      /missing-dir: folder not found/,
+    );
+  });
+
+  it('accepts a header in any column order', () => {
+    const p = prepareOriginDataset(
+      dir,
+      labels('reordered.csv', 'patient,label,record\nX9,RVOT,rv1\n'),
+      { csvFs: 250 },
+    );
+    expect(p.perRecord).toMatchObject([{ recordId: 'rv1', label: 'RVOT', patientId: 'X9' }]);
+  });
+
+  const ptb = dataset('wfdb-sample-data', 's0010_re.hea');
+  it.skipIf(!ptb.present)(
+    'takes the 12 standard leads of PTB record s0010_re (15 leads, 1000 Hz) and resamples them',
+    () => {
+      const path = labels('ptb.csv', 'record,label\ns0010_re,LVOT\n');
+      const p = prepareOriginDataset(ptb.dir, path);
+      expect(p.perRecord).toMatchObject([
+        { recordId: 's0010_re', fsIn: 1000, nLeadsIn: 15, leads: 'standard', mode: 'windows' },
+      ]);
+      // 38400 samples at 1000 Hz → 19200 at 500 Hz: three full windows and a 4200-sample rest.
+      expect(p.segments.map((s) => [s.offset, s.length])).toEqual([
+        [0, 5000],
+        [5000, 5000],
+        [10000, 5000],
+        [15000, 4200],
+      ]);
+      // Lead V1 of the segments is the file's 7th signal ('v1'), processed on its own.
+      const raw = readWfdbRecord(join(ptb.dir, 's0010_re'));
+      expect(raw.leadNames[6]).toBe('v1');
+      const v1 = preprocessRecord(
+        { ...raw, signals: [raw.signals[6]], leadNames: ['v1'], units: ['mV'] },
+        { fs: 500 },
+      );
+      const seg = p.segments[1];
+      expect(seg.data.subarray(6 * 5000, 7 * 5000)).toEqual(v1.signals[0].subarray(5000, 10000));
+      // Zero padding after the 4200 real samples of the last window.
+      expect(p.segments[3].data[6 * 5000 + 4200]).toBe(0);
+    },
+  );
 });
