@@ -1,0 +1,289 @@
+/**
+ * Building blocks of the beatlens models, written with raw tfjs ops (not tf.layers) so that
+ * weights get stable hierarchical names, initialisation is seeded by `createRng`, and every op
+ * used has a gradient on the cpu and wasm backends.
+ *
+ * Layout: NWC, i.e. (batch, nSamples, channels).
+ */
+import { BeatlensError } from '../errors';
+import type { Rng } from '../random';
+import { tf } from './tf';
+import type { NamedWeight, Pooling, PoolingAlign } from './types';
+
+type Init = 'he' | 'glorot' | 'zeros' | 'ones';
+
+/** Creates and names a model's weights in a fixed order, drawing initial values from one Rng. */
+export class ParamStore {
+  private readonly items: NamedWeight[] = [];
+
+  constructor(private readonly rng: Rng) {}
+
+  /**
+   * `fanIn`/`fanOut` feed He (normal, std sqrt(2/fanIn), suits ReLU nets) and Glorot (uniform)
+   * initialisation.
+   */
+  add(
+    name: string,
+    shape: number[],
+    init: Init,
+    opts: { trainable?: boolean; fanIn?: number; fanOut?: number } = {},
+  ): tf.Variable {
+    if (this.items.some((w) => w.name === name)) {
+      throw new BeatlensError('model-internal', `duplicate weight name ${name}`);
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    if (init === 'ones') values.fill(1);
+    else if (init === 'he') {
+      const std = Math.sqrt(2 / (opts.fanIn ?? 1));
+      for (let i = 0; i < size; i++) values[i] = this.rng.normal() * std;
+    } else if (init === 'glorot') {
+      const limit = Math.sqrt(6 / ((opts.fanIn ?? 1) + (opts.fanOut ?? 1)));
+      for (let i = 0; i < size; i++) values[i] = (2 * this.rng.next() - 1) * limit;
+    }
+    const trainable = opts.trainable ?? true;
+    // No tfjs name: tfjs variable names are global per engine and would clash across models.
+    const variable = tf.variable(tf.tensor(values, shape, 'float32'), trainable);
+    this.items.push({ name, variable, trainable });
+    return variable;
+  }
+
+  weights(): NamedWeight[] {
+    return [...this.items];
+  }
+}
+
+/** Conv1d weights: kernel (k, cIn, cOut), optional bias (cOut). */
+export interface Conv1dParams {
+  kernel: tf.Variable;
+  bias: tf.Variable | null;
+  stride: number;
+}
+
+export function createConv1d(
+  store: ParamStore,
+  name: string,
+  p: { kernelSize: number; cIn: number; cOut: number; stride?: number; bias?: boolean },
+): Conv1dParams {
+  const kernel = store.add(`${name}/kernel`, [p.kernelSize, p.cIn, p.cOut], 'he', {
+    fanIn: p.kernelSize * p.cIn,
+  });
+  const bias = p.bias ? store.add(`${name}/bias`, [p.cOut], 'zeros') : null;
+  return { kernel, bias, stride: p.stride ?? 1 };
+}
+
+/** 'same' padded 1-D convolution: output length ceil(nSamples / stride). */
+export function conv1d(x: tf.Tensor3D, p: Conv1dParams): tf.Tensor3D {
+  const y = tf.conv1d(x, p.kernel as tf.Tensor3D, p.stride, 'same');
+  return p.bias ? tf.add(y, p.bias) : y;
+}
+
+/**
+ * BatchNorm over (batch, samples) per channel with PyTorch conventions: moving averages updated
+ * as m ← (1 - momentum)·m + momentum·batch, variance stored unbiased, eps 1e-5.
+ */
+export interface BatchNormParams {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVar: tf.Variable;
+  momentum: number;
+  eps: number;
+}
+
+export function createBatchNorm(
+  store: ParamStore,
+  name: string,
+  channels: number,
+): BatchNormParams {
+  return {
+    gamma: store.add(`${name}/gamma`, [channels], 'ones'),
+    beta: store.add(`${name}/beta`, [channels], 'zeros'),
+    movingMean: store.add(`${name}/moving_mean`, [channels], 'zeros', { trainable: false }),
+    movingVar: store.add(`${name}/moving_var`, [channels], 'ones', { trainable: false }),
+    momentum: 0.1,
+    eps: 1e-5,
+  };
+}
+
+/**
+ * Training: normalise with the batch statistics and update the moving averages (a side effect
+ * outside the gradient path). Inference: normalise with the moving averages.
+ */
+export function batchNorm(x: tf.Tensor3D, p: BatchNormParams, training: boolean): tf.Tensor3D {
+  if (!training) {
+    // Folded into one scale and shift; no manual dispose so gradients w.r.t. x still work.
+    const inv = tf.mul(tf.rsqrt(tf.add(p.movingVar, p.eps)), p.gamma);
+    const shift = tf.sub(p.beta, tf.mul(p.movingMean, inv));
+    return tf.add(tf.mul(x, inv), shift) as tf.Tensor3D;
+  }
+  const { mean, variance } = tf.moments(x, [0, 1]);
+  const n = x.shape[0] * x.shape[1];
+  tf.tidy(() => {
+    const m = p.momentum;
+    const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+    p.movingMean.assign(tf.add(tf.mul(p.movingMean, 1 - m), tf.mul(mean, m)));
+    p.movingVar.assign(tf.add(tf.mul(p.movingVar, 1 - m), tf.mul(unbiased, m)));
+  });
+  // y = x·s + (beta − mean·s) with s = gamma/sqrt(var + eps): two full-size ops instead of four.
+  const scale = tf.mul(tf.rsqrt(tf.add(variance, p.eps)), p.gamma);
+  const shift = tf.sub(p.beta, tf.mul(mean, scale));
+  return tf.add(tf.mul(x, scale), shift) as tf.Tensor3D;
+}
+
+/** Conv (no bias: BN follows) + BatchNorm + ReLU, the unit of both networks. */
+export interface ConvBnReluParams {
+  conv: Conv1dParams;
+  bn: BatchNormParams;
+}
+
+export function createConvBnRelu(
+  store: ParamStore,
+  name: string,
+  p: { kernelSize: number; cIn: number; cOut: number; stride?: number },
+): ConvBnReluParams {
+  return {
+    conv: createConv1d(store, `${name}/conv`, { ...p, bias: false }),
+    bn: createBatchNorm(store, `${name}/bn`, p.cOut),
+  };
+}
+
+export function convBnRelu(x: tf.Tensor3D, p: ConvBnReluParams, training: boolean): tf.Tensor3D {
+  if (training) return tf.relu(batchNorm(conv1d(x, p.conv), p.bn, training));
+  // Inference: BN folded into the convolution, so one fused conv+bias+ReLU kernel does it all
+  // (tfjs falls back to separate ops by itself when a gradient is being recorded).
+  const { bn, conv } = p;
+  const scale = tf.mul(tf.rsqrt(tf.add(bn.movingVar, bn.eps)), bn.gamma);
+  const bias = tf.sub(bn.beta, tf.mul(bn.movingMean, scale));
+  const [k, cIn, cOut] = conv.kernel.shape;
+  const filter = tf.reshape(tf.mul(conv.kernel, scale), [1, k, cIn, cOut]) as tf.Tensor4D;
+  const [batch, nSamples, channels] = x.shape;
+  const y = tf.fused.conv2d({
+    x: tf.reshape(x, [batch, 1, nSamples, channels]) as tf.Tensor4D,
+    filter,
+    strides: [1, conv.stride],
+    pad: 'same',
+    bias,
+    activation: 'relu',
+  });
+  return tf.reshape(y, [batch, y.shape[2], cOut]) as tf.Tensor3D;
+}
+
+/** Fully connected layer: kernel (in, out), bias (out). */
+export interface DenseParams {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+}
+
+export function createDense(
+  store: ParamStore,
+  name: string,
+  p: { units: number; inputs: number; init?: 'he' | 'glorot' },
+): DenseParams {
+  return {
+    kernel: store.add(`${name}/kernel`, [p.inputs, p.units], p.init ?? 'he', {
+      fanIn: p.inputs,
+      fanOut: p.units,
+    }),
+    bias: store.add(`${name}/bias`, [p.units], 'zeros'),
+  };
+}
+
+export function dense(x: tf.Tensor2D, p: DenseParams): tf.Tensor2D {
+  return tf.add(tf.matMul(x, p.kernel as tf.Tensor2D), p.bias) as tf.Tensor2D;
+}
+
+/** Nearest-neighbour up-sampling by 2 along the samples axis: (b, n, c) → (b, 2n, c). */
+export function upsample2(x: tf.Tensor3D): tf.Tensor3D {
+  const [b, n, c] = x.shape;
+  // stack + reshape instead of resizeNearestNeighbor: its gradient needs no extra wasm kernel.
+  return tf.reshape(tf.stack([x, x], 2), [b, 2 * n, c]);
+}
+
+/** Zero padding (left, right) so that a window of k samples yields one output per input sample. */
+export function windowPadding(kernelSamples: number, align: PoolingAlign): [number, number] {
+  const left = align === 'centred' ? Math.floor((kernelSamples - 1) / 2) : 0;
+  return [left, kernelSamples - 1 - left];
+}
+
+/**
+ * Sliding-window reduction with stride 1 over the last axis of x (batch, nSamples), zero padded
+ * so the output has nSamples values: out[m] = op(xp[m .. m+k-1]) where xp is x padded by
+ * `windowPadding(k, align)`.
+ *
+ * Built from O(log k) shifted slices and elementwise add/maximum (windows of 1, 2, 4, ... samples
+ * doubled), so it is exact (no prefix-sum cancellation), cheap, and differentiable on any backend
+ * without pooling-gradient kernels.
+ */
+export function windowReduce(
+  x: tf.Tensor2D,
+  kernelSamples: number,
+  op: 'sum' | 'max',
+  align: PoolingAlign,
+): tf.Tensor2D {
+  const [batch, nSamples] = x.shape;
+  const k = kernelSamples;
+  const [left, right] = windowPadding(k, align);
+  const xp =
+    left + right > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [left, right],
+        ])
+      : x;
+  const combine = op === 'sum' ? tf.add : tf.maximum;
+  // levels[j] holds windows of 2^j samples: length nSamples + k - 2^j.
+  const levels: tf.Tensor2D[] = [xp];
+  for (let w = 1; 2 * w <= k; w *= 2) {
+    const prev = levels[levels.length - 1];
+    const len = prev.shape[1] - w;
+    const next = combine(
+      tf.slice(prev, [0, 0], [batch, len]),
+      tf.slice(prev, [0, w], [batch, len]),
+    ) as tf.Tensor2D;
+    levels.push(next);
+  }
+  const top = levels.length - 1;
+  const topWidth = 2 ** top;
+  if (op === 'max') {
+    // Two overlapping windows of the largest power of two cover exactly k samples.
+    const a = tf.slice(levels[top], [0, 0], [batch, nSamples]);
+    if (topWidth === k) return a;
+    const b = tf.slice(levels[top], [0, k - topWidth], [batch, nSamples]);
+    return tf.maximum(a, b);
+  }
+  // Sum: one window per set bit of k, placed back to back.
+  let out: tf.Tensor2D | null = null;
+  let offset = 0;
+  for (let j = top; j >= 0; j--) {
+    if ((k >> j) & 1) {
+      const part = tf.slice(levels[j], [0, offset], [batch, nSamples]);
+      out = out ? (tf.add(out, part) as tf.Tensor2D) : part;
+      offset += 2 ** j;
+    }
+  }
+  return out as tf.Tensor2D;
+}
+
+/** Added under the square root so L2 pooling has a finite gradient where the window is all 0. */
+export const L2_POOL_EPS = 1e-6;
+
+/**
+ * Window pooling of the segmenter map L (batch, nSamples) into attention A, same shape, A ≥ 0:
+ * - 'l2':  a_m = sqrt(sum over the window of l_i^2 + eps);
+ * - 'max': a_m = max over the window of relu(l_i).
+ */
+export function windowPool(
+  l: tf.Tensor2D,
+  pooling: Pooling,
+  kernelSamples: number,
+  align: PoolingAlign,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    if (pooling === 'l2') {
+      const sumSq = windowReduce(tf.square(l), kernelSamples, 'sum', align);
+      return tf.sqrt(tf.add(sumSq, L2_POOL_EPS)) as tf.Tensor2D;
+    }
+    return windowReduce(tf.relu(l), kernelSamples, 'max', align);
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Plain typed shapes of the beatlens models. A model is fully described by its `ModelConfig`
+ * (saved beside the weights), so a config plus a seed recreates the same network.
+ *
+ * Tensor layout everywhere is NWC: `(batch, nSamples, nLeads)`.
+ */
+import type { tf } from './tf';
+
+/**
+ * How the classifier sees the segmenter's attention A:
+ * - 'joint': the classifier sees A ⊙ D (the paper's method);
+ * - 'classifier': no segmenter, the classifier sees D (attention is null);
+ * - 'cascaded': the classifier sees A broadcast to every lead, not A ⊙ D.
+ */
+export type Method = 'joint' | 'classifier' | 'cascaded';
+
+/** Window pooling that turns the segmenter map L into attention A (same length as L). */
+export type Pooling = 'l2' | 'max';
+
+/**
+ * Where the pooling window sits relative to output sample m:
+ * - 'centred': samples m - floor((k-1)/2) .. m + ceil((k-1)/2) (keeps A aligned with L and the beats);
+ * - 'forward': samples m .. m+k-1, the paper's formula taken literally.
+ */
+export type PoolingAlign = 'centred' | 'forward';
+
+export const METHODS: readonly Method[] = ['joint', 'classifier', 'cascaded'];
+export const POOLINGS: readonly Pooling[] = ['l2', 'max'];
+export const POOLING_ALIGNS: readonly PoolingAlign[] = ['centred', 'forward'];
+
+/** 1-D U-Net segmenter. `widths[i]` is the channel count at level i (length N / 2^i). */
+export interface SegmenterConfig {
+  /** Channels per level; `widths.length - 1` down-sampling steps (the U-Net depth). */
+  widths: number[];
+  /** Convolution kernel length in samples (odd). */
+  kernelSize: number;
+}
+
+/** CNN classifier: point-wise conv, blocks of 2×(Conv+BN+ReLU), global average pooling, MLP. */
+export interface ClassifierConfig {
+  /** Output channels of the point-wise (k=1) input convolution. */
+  stemWidth: number;
+  /** Channels of each block; each block halves the length with its first (strided) conv. */
+  widths: number[];
+  /** Convolution kernel length in samples (odd). */
+  kernelSize: number;
+  /** Hidden units of the MLP head (the paper: 128). */
+  hiddenUnits: number;
+}
+
+export interface ModelConfig {
+  /** Registered architecture family, see `listModels()`. */
+  architecture: string;
+  method: Method;
+  pooling: Pooling;
+  poolingAlign: PoolingAlign;
+  /** Window pooling length in samples (default round(150 * fs / 360)). */
+  kernelSamples: number;
+  nLeads: number;
+  nSamples: number;
+  /** Sampling frequency in Hz the model is trained at. */
+  fs: number;
+  /** Class names; output column c of the logits is `classes[c]`. */
+  classes: string[];
+  segmenter: SegmenterConfig;
+  classifier: ClassifierConfig;
+}
+
+/** One named weight of a model (trainable parameter or learned state such as BN moving stats). */
+export interface NamedWeight {
+  /** Stable hierarchical name, e.g. 'segmenter/enc1/conv0/kernel'. */
+  name: string;
+  variable: tf.Variable;
+  trainable: boolean;
+}
+
+export interface ForwardOutput {
+  /** (batch, nClasses) log-probabilities (log-softmax). */
+  logits: tf.Tensor2D;
+  /** (batch, nSamples) non-negative attention A, or null for the 'classifier' method. */
+  attention: tf.Tensor2D | null;
+}
+
+/** Every tensor here is new and owned by the caller (dispose all of them). */
+export interface FeaturesOutput {
+  /** (batch, nSamples / 2^blocks, channels): the classifier's last conv feature map. */
+  featureMap: tf.Tensor3D;
+  /** What the classifier saw: (batch, nSamples, nLeads). */
+  classifierInput: tf.Tensor3D;
+  /** (batch, nSamples) attention A, or null for the 'classifier' method. */
+  attention: tf.Tensor2D | null;
+  /** (batch, nSamples) raw segmenter map L before window pooling, or null. */
+  segmenterMap: tf.Tensor2D | null;
+}
+
+export interface BeatlensModel {
+  readonly config: ModelConfig;
+  /**
+   * x: (batch, nSamples, nLeads). `training` selects batch statistics in BatchNorm (and updates
+   * the moving averages); otherwise the moving averages are used.
+   */
+  forward(x: tf.Tensor3D, training: boolean): ForwardOutput;
+  /** The features part (segmenter + classifier convolutions); reusable without hooks. */
+  forwardFeatures(x: tf.Tensor3D, training: boolean): FeaturesOutput;
+  /** The head: global average pooling + MLP + log-softmax over a feature map. */
+  forwardHead(featureMap: tf.Tensor3D, training: boolean): tf.Tensor2D;
+  trainableWeights(): tf.Variable[];
+  /** All weights with stable names, in a fixed order (what `saveModel` writes). */
+  namedWeights(): NamedWeight[];
+  /** Number of trainable parameters. */
+  countParams(): number;
+  dispose(): void;
+}
