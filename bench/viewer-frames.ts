@@ -1,0 +1,138 @@
+/**
+ * Viewer smoothness on a 30-minute 12-lead 500 Hz record in headless Chromium: draw time per
+ * frame (the plot's own performance measures), frame intervals while panning, and the round trip
+ * of a decimated window request (main decimates to ~1 min/max pair per pixel).
+ *
+ * Usage: npx tsx bench/viewer-frames.ts [--minutes 30] [--leads 12]
+ * Needs /usr/bin/chromium (or BEATLENS_CHROMIUM) and builds the renderer into a temp folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { serveApp } from '../src-main/app/serve';
+import { synthesizeRecord } from '../src-main/ecg/synthetic';
+import { createModel } from '../src-main/model/registry';
+import { defaultModelConfig } from '../src-main/model/config';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const minutes = arg('minutes', 30);
+const nLeads = arg('leads', 12);
+const fs = 500;
+const root = resolve(import.meta.dirname, '..');
+const tmp = mkdtempSync(join(tmpdir(), 'beatlens-bench-'));
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (xs: number[]): string =>
+  `median ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
+
+try {
+  const staticDir = join(tmp, 'renderer');
+  await build({
+    configFile: resolve(root, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: staticDir },
+  });
+  const t = performance.now();
+  const { record, beats } = synthesizeRecord({
+    seed: 11,
+    fs,
+    nLeads,
+    durationSeconds: minutes * 60,
+    pvcRate: 0.05,
+  });
+  console.log(
+    `synthesised ${minutes} min × ${nLeads} leads at ${fs} Hz in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const app = await serveApp({ staticDir, home: join(tmp, 'home'), demo: false });
+  app.services.library.add({ ...record, id: 'long' }, beats);
+  const model = createModel(
+    defaultModelConfig({
+      method: 'joint',
+      nLeads,
+      nSamples: 5000,
+      fs,
+      classes: ['LVOT', 'RVOT'],
+      width: 0.125,
+    }),
+    1,
+  );
+  app.services.library.setModel({ model, note: 'untrained 12-lead bench model' });
+  const browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: process.env.BEATLENS_CHROMIUM ?? '/usr/bin/chromium',
+    viewport: { width: 1600, height: 1000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(`${app.bridge.url}/#/viewer/long`);
+  await page.waitForSelector('[data-testid="viewer-plot"][data-has-attention="true"]', {
+    timeout: 120_000,
+  });
+  // The first 10-s window runs the model on its tiles (attention) before it answers.
+  const attentionTrips = (await page.evaluate(
+    `performance.getEntriesByName('beatlens-window').map((e) => e.duration)`,
+  )) as number[];
+  await page.click('button:has-text("Whole record")');
+  await page.waitForTimeout(1500);
+  const box = (await page.locator('[data-testid="viewer-plot"] canvas').boundingBox())!;
+  // Frame intervals while the user zooms in with the wheel and drags across the record.
+  // Strings, not functions: tsx's name-keeping helper (__name) does not exist inside the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (now) => { window.__frames.push(now - last); last = now; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    performance.clearMeasures('beatlens-draw'); performance.clearMeasures('beatlens-window'); performance.clearMeasures('beatlens-render');
+  })()`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 25; i++) {
+    await page.mouse.wheel(0, -120);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.down();
+  for (let i = 0; i < 60; i++) {
+    await page.mouse.move(box.x + box.width / 2 - i * 10, box.y + box.height / 2);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(500);
+  const { frames, draws, trips, renders } = (await page.evaluate(`({
+    frames: window.__frames.slice(1),
+    draws: performance.getEntriesByName('beatlens-draw').map((e) => e.duration),
+    trips: performance.getEntriesByName('beatlens-window').map((e) => e.duration),
+    renders: performance.getEntriesByName('beatlens-render').map((e) => e.duration),
+  })`)) as { frames: number[]; draws: number[]; trips: number[]; renders: number[] };
+  console.log(
+    `record: ${minutes} min, ${nLeads} leads, ${fs} Hz (${((record.nSamples * nLeads) / 1e6).toFixed(1)} M samples), Chromium headless, canvas ${Math.round(box.width)} px`,
+  );
+  console.log(`frame (blit of the cached picture, or render + blit): ${fmt(draws)}`);
+  console.log(`full render (once per new window of data):          ${fmt(renders)}`);
+  console.log(`frame interval (zoom+pan): ${fmt(frames)}`);
+  console.log(`window round trip:         ${fmt(trips)}`);
+  console.log(
+    `first 10-s window with attention (model on ${nLeads}-lead tiles): ${fmt(attentionTrips)}`,
+  );
+  await browser.close();
+  await app.close();
+  model.dispose();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+// The wasm backend's thread pool keeps the process alive.
+process.exit(0);

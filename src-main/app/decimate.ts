@@ -1,0 +1,70 @@
+/**
+ * Decimation for drawing: a screen cannot show more than a few thousand points per lead, so a
+ * window of a long record is reduced to min/max pairs per bucket. Min/max (rather than striding)
+ * keeps every QRS peak visible at any zoom, which is what a reader of an ECG needs.
+ */
+
+export interface Decimated {
+  /** Samples per bucket (≥ 1). */
+  bucketSamples: number;
+  min: Float32Array;
+  max: Float32Array;
+}
+
+/**
+ * Reduces signal[startSample .. startSample+nSamples) to at most `maxBuckets` buckets.
+ * Samples past the end of the signal are ignored (the last bucket may be shorter).
+ */
+export function decimateMinMax(
+  signal: ArrayLike<number>,
+  startSample: number,
+  nSamples: number,
+  maxBuckets: number,
+): Decimated {
+  const end = Math.min(signal.length, startSample + nSamples);
+  const n = Math.max(0, end - startSample);
+  const bucketSamples = Math.max(1, Math.ceil(n / maxBuckets));
+  const nBuckets = Math.ceil(n / bucketSamples);
+  const min = new Float32Array(nBuckets);
+  const max = new Float32Array(nBuckets);
+  for (let b = 0; b < nBuckets; b++) {
+    const s0 = startSample + b * bucketSamples;
+    const s1 = Math.min(end, s0 + bucketSamples);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let s = s0; s < s1; s++) {
+      const v = signal[s];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    min[b] = lo;
+    max[b] = hi;
+  }
+  return { bucketSamples, min, max };
+}
+
+/** Max of `values` per bucket of `bucketSamples` over [startSample, startSample+nSamples). */
+export function bucketMax(
+  values: ArrayLike<number>,
+  startSample: number,
+  nSamples: number,
+  bucketSamples: number,
+): Float32Array {
+  const end = Math.min(values.length, startSample + nSamples);
+  const nBuckets = Math.max(0, Math.ceil((end - startSample) / bucketSamples));
+  const out = new Float32Array(nBuckets);
+  for (let b = 0; b < nBuckets; b++) {
+    const s0 = startSample + b * bucketSamples;
+    const s1 = Math.min(end, s0 + bucketSamples);
+    let hi = 0;
+    for (let s = s0; s < s1; s++) if (values[s] > hi) hi = values[s];
+    out[b] = hi;
+  }
+  return out;
+}
+
+/** Rounds for JSON transport (4 significant decimals is far below a pixel). */
+export function toJsonArray(values: Float32Array, decimals = 4): number[] {
+  const f = 10 ** decimals;
+  return Array.from(values, (v) => Math.round(v * f) / f);
+}

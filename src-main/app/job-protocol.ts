@@ -1,0 +1,69 @@
+/**
+ * Messages between the main process and the long-work worker thread (training, cross-validation,
+ * whole-record scans). Plain structured-clone data only.
+ */
+import type { EcgRecord, Beat } from '../ecg/types';
+
+export interface TrainJobRequest {
+  kind: 'train';
+  /** Run folder: per-fold checkpoints and results live here, so a cancelled run can resume. */
+  runDir: string;
+  method: 'joint' | 'classifier' | 'cascaded';
+  pooling: 'l2' | 'max';
+  kernelSamples: number;
+  protocol: 'holdout' | 'cv5';
+  preset: 'tiny' | 'fast' | 'paper';
+  seed: number;
+  /** Optional epoch override (short demo runs, tests). */
+  epochs?: number;
+  /** Which segments: the demo set (rebuilt from `dataset`), or H6's named 'store' / 'mitdb'. */
+  source: 'demo' | 'store' | 'mitdb';
+  /** The store file for source 'store'. */
+  storePath: string;
+  /** The demo dataset is rebuilt in the worker from these (deterministic) parameters. */
+  dataset: { seed: number; nSegments: number; fs: number; nLeads: number; nSamples: number };
+  modelWidth: number;
+}
+
+export interface ScanJobRequest {
+  kind: 'scan';
+  modelDir: string;
+  record: EcgRecord;
+  beats: Beat[] | null;
+  minProbability: number;
+}
+
+export type JobRequest = TrainJobRequest | ScanJobRequest;
+
+export type WorkerMessage =
+  | {
+      type: 'train-progress';
+      fold: number;
+      nFolds: number;
+      epoch: number;
+      nEpochs: number;
+      loss: number;
+      valLoss?: number;
+      valAccuracy?: number;
+    }
+  | {
+      type: 'train-fold';
+      fold: number;
+      metrics: Record<string, number>;
+      roc: Array<{ className: string; fpr: number[]; tpr: number[] }>;
+    }
+  | { type: 'train-done'; modelDir: string; note: string }
+  | { type: 'scan-progress'; done: number; total: number }
+  | {
+      type: 'scan-done';
+      flagged: Array<{
+        sample: number;
+        score: number;
+        segmentLabel: string;
+        segmentProbability: number;
+      }>;
+      note: string;
+    }
+  | { type: 'error'; code: string; message: string };
+
+export type MainMessage = { type: 'cancel' };
