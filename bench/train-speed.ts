@@ -1,0 +1,239 @@
+/**
+ * Training and inference speed of the beatlens models, per tfjs backend present.
+ *
+ *   npx tsx bench/train-speed.ts                      # every backend present, both models
+ *   npx tsx bench/train-speed.ts --backend wasm       # one backend (runs in this process)
+ *   npx tsx bench/train-speed.ts --steps 5 --batches 10 --profile
+ *
+ * Prints segments/s for one Adam training step and for inference, at batch 32 (--batch) on (2 leads ×
+ * 2000 samples) — MIT-BIH segments — for the joint and the classifier-only model, with the
+ * parameter count, the peak RSS and the load average (the machine is shared: a busy machine
+ * makes every figure lower). The bar (issue 3): joint training ≥ 20 and inference ≥ 100
+ * segments/s. --profile lists the kernels that took the most time in one training step.
+ * Each backend runs in its own child process (backends and their thread pools are per process).
+ */
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { initBackend, type BackendInfo, type BackendPreference } from '../src-main/model/backend';
+import { defaultModelConfig } from '../src-main/model/config';
+import { weightedNllLoss } from '../src-main/model/loss';
+import { createModel } from '../src-main/model/registry';
+import type { Method } from '../src-main/model/types';
+import { tf } from '../src-main/model/tf';
+import { createRng } from '../src-main/random';
+
+const N_LEADS = 2;
+const N_SAMPLES = 2000;
+const FS = 360;
+const BAR = { train: 20, infer: 100 };
+
+interface Options {
+  backend: BackendPreference | null;
+  batch: number;
+  steps: number;
+  batches: number;
+  profile: boolean;
+  methods: Method[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    backend: null,
+    batch: 32,
+    steps: 3,
+    batches: 5,
+    profile: false,
+    methods: ['joint', 'classifier'],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--backend') o.backend = argv[++i] as BackendPreference;
+    else if (a === '--batch') o.batch = Number(argv[++i]);
+    else if (a === '--steps') o.steps = Number(argv[++i]);
+    else if (a === '--batches') o.batches = Number(argv[++i]);
+    else if (a === '--profile') o.profile = true;
+    else if (a === '--methods') o.methods = argv[++i].split(',') as Method[];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+interface Result {
+  method: Method;
+  params: number;
+  trainPerS: number;
+  inferPerS: number;
+  msPerTrainStep: number;
+  msPerInferBatch: number;
+  /** CPU time (all threads of this process) per step / batch: unlike wall time, barely
+   * affected by other processes competing for the cores. */
+  cpuMsPerTrainStep: number;
+  cpuMsPerInferBatch: number;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+function randomBatch(seed: number, batch: number): { x: tf.Tensor3D; y: tf.Tensor1D } {
+  const rng = createRng(seed);
+  const x = new Float32Array(batch * N_SAMPLES * N_LEADS);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const y = Array.from({ length: batch }, (_, i) => i % 2);
+  return { x: tf.tensor3d(x, [batch, N_SAMPLES, N_LEADS]), y: tf.tensor1d(y, 'int32') };
+}
+
+async function benchMethod(method: Method, o: Options): Promise<Result> {
+  const cfg = defaultModelConfig({
+    method,
+    nLeads: N_LEADS,
+    nSamples: N_SAMPLES,
+    fs: FS,
+    classes: ['PVC', 'APB'],
+  });
+  const model = createModel(cfg, 1);
+  const optimizer = tf.train.adam(1e-3);
+  const { x, y } = randomBatch(7, o.batch);
+  const weights = model.trainableWeights();
+  const step = (): number => {
+    const loss = optimizer.minimize(
+      () => {
+        const out = model.forward(x, true);
+        out.attention?.dispose();
+        return weightedNllLoss(out.logits, y, [1, 1]);
+      },
+      true,
+      weights,
+    );
+    const v = loss!.dataSync()[0];
+    loss!.dispose();
+    return v;
+  };
+  const infer = (): void => {
+    const out = model.forward(x, false);
+    out.logits.dataSync();
+    out.logits.dispose();
+    out.attention?.dispose();
+  };
+  step(); // warm-up: kernel set-up, XNNPACK operator creation, optimizer slots
+  infer();
+  if (o.profile) await printProfile(method, step);
+  let t0 = performance.now();
+  let c0 = process.cpuUsage();
+  for (let i = 0; i < o.steps; i++) step();
+  const trainMs = (performance.now() - t0) / o.steps;
+  const trainCpuMs = cpuMs(c0) / o.steps;
+  t0 = performance.now();
+  c0 = process.cpuUsage();
+  for (let i = 0; i < o.batches; i++) infer();
+  const inferMs = (performance.now() - t0) / o.batches;
+  const inferCpuMs = cpuMs(c0) / o.batches;
+  const params = model.countParams();
+  model.dispose();
+  optimizer.dispose();
+  x.dispose();
+  y.dispose();
+  return {
+    method,
+    params,
+    trainPerS: (o.batch * 1000) / trainMs,
+    inferPerS: (o.batch * 1000) / inferMs,
+    msPerTrainStep: trainMs,
+    msPerInferBatch: inferMs,
+    cpuMsPerTrainStep: trainCpuMs,
+    cpuMsPerInferBatch: inferCpuMs,
+  };
+}
+
+async function printProfile(method: Method, step: () => number): Promise<void> {
+  const info = await tf.profile(() => {
+    step();
+  });
+  const byKernel = new Map<string, { ms: number; n: number }>();
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    total += ms;
+    const key = `${k.name} ${JSON.stringify(k.inputShapes?.[0] ?? [])}`;
+    const e = byKernel.get(key) ?? { ms: 0, n: 0 };
+    e.ms += ms;
+    e.n++;
+    byKernel.set(key, e);
+  }
+  const byName = new Map<string, number>();
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
+  }
+  console.log(`\nprofile of one ${method} training step: ${total.toFixed(0)} ms in kernels`);
+  for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(
+      `  ${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / total).toFixed(1)}%`,
+    );
+  }
+  console.log('  top kernel calls by first input shape:');
+  for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    console.log(`    ${e.ms.toFixed(0).padStart(6)} ms  ×${e.n}  ${key}`);
+  }
+}
+
+function fmtRatio(v: number, bar: number): string {
+  return `${v.toFixed(1)} (${(v / bar).toFixed(2)}× bar ${bar})`;
+}
+
+async function runInProcess(o: Options): Promise<void> {
+  const info: BackendInfo = await initBackend(o.backend ?? 'auto');
+  const load0 = os.loadavg()[0];
+  console.log(
+    `backend ${info.name} (${info.package} ${info.version}, threads ${info.threads}, simd ${info.simd}); ` +
+      `batch ${o.batch} × ${N_LEADS} leads × ${N_SAMPLES} samples; ${os.cpus().length} cores; ` +
+      `load average ${load0.toFixed(2)}`,
+  );
+  for (const method of o.methods) {
+    const r = await benchMethod(method, o);
+    console.log(
+      `${info.name.padEnd(10)} ${method.padEnd(10)} params ${String(r.params).padStart(8)}  ` +
+        `train ${fmtRatio(r.trainPerS, BAR.train)} seg/s [${r.msPerTrainStep.toFixed(0)} ms/step, cpu ${r.cpuMsPerTrainStep.toFixed(0)} ms]  ` +
+        `infer ${fmtRatio(r.inferPerS, BAR.infer)} seg/s [${r.msPerInferBatch.toFixed(0)} ms/batch, cpu ${r.cpuMsPerInferBatch.toFixed(0)} ms]`,
+    );
+  }
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `peak RSS ${peakRssMiB.toFixed(0)} MiB; load average at end ${os.loadavg()[0].toFixed(2)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const o = parseArgs(argv);
+  if (o.backend != null) {
+    await runInProcess(o);
+    return;
+  }
+  // One child per backend; 'tensorflow' is skipped by the child itself when not installed.
+  const self = fileURLToPath(import.meta.url);
+  for (const backend of ['tensorflow', 'wasm'] as const) {
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, ...argv, '--backend', backend],
+      {
+        stdio: ['ignore', 'inherit', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) {
+      const why = (r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`;
+      console.log(`${backend.padEnd(10)} not run: ${why}`);
+    }
+  }
+  console.log(
+    'cpu        not run: the pure-JS backend takes minutes per step (--backend cpu to try)',
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
