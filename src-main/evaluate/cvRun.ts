@@ -1,0 +1,117 @@
+/**
+ * Localisation of a finished cross-validation run folder (written by `runCrossValidation`:
+ * run.json, folds/<k>/predictions.json + attention.f32 + model/). The dataset is rebuilt from the
+ * description run.json records, so the test-fold indices find their annotated beats again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BeatlensError } from '../errors';
+import type { SegmentDataset } from '../ecg/types';
+import { loadModel } from '../model/weights';
+import { readFoldPredictions, readFoldResult } from '../train/crossValidation';
+import { loadNamedDataset } from '../train/datasets';
+import type { LocalisationOptions, LocalisationSummary } from './localisation';
+import { scoreMaps, segmentMaps, type MapSource } from './pipeline';
+
+interface RunJson {
+  seed: number;
+  config: { dataset: string; task: string; k: number; method: string };
+}
+
+/** Rebuilds the dataset of a run from its recorded description (synthetic, mitdb or store). */
+export function datasetOfRun(runDir: string): { data: SegmentDataset; run: RunJson } {
+  const path = join(runDir, 'run.json');
+  if (!existsSync(path)) {
+    throw new BeatlensError('run-missing', `${path} not found: not a cross-validation run folder`);
+  }
+  const run = JSON.parse(readFileSync(path, 'utf8')) as RunJson;
+  const d = run.config.dataset;
+  const task = run.config.task;
+  let m: RegExpExecArray | null;
+  if ((m = /^synthetic\(seed=(-?\d+), n=(\d+), fs=([\d.]+) Hz\)$/.exec(d))) {
+    const spec = { name: 'synthetic', task, seed: Number(m[1]), nSegments: Number(m[2]) };
+    return { data: loadNamedDataset({ ...spec, fs: Number(m[3]) }).data, run };
+  }
+  if ((m = /^mitdb\((.*)\)$/.exec(d))) {
+    return { data: loadNamedDataset({ name: 'mitdb', task, seed: 0, dataDir: m[1] }).data, run };
+  }
+  if ((m = /^store\((.*), task=(.*)\)$/.exec(d))) {
+    return { data: loadNamedDataset({ name: 'store', task, seed: 0, storePath: m[1] }).data, run };
+  }
+  throw new BeatlensError(
+    'run-dataset',
+    `${path}: cannot rebuild dataset '${d}' (expected synthetic(...), mitdb(...) or store(...))`,
+  );
+}
+
+/** One fold's test segments, their maps and the localisation summary. */
+export interface FoldMaps {
+  fold: number;
+  index: number[];
+  probabilities: number[][];
+  maps: Float32Array[];
+  summary: LocalisationSummary;
+}
+
+/**
+ * Scores the `k` finished folds of a run folder over `data` (the run's dataset). 'attention'
+ * uses the stored test attention; a saliency source loads each fold's saved model.
+ */
+export async function evaluateCvFolds(
+  runDir: string,
+  data: SegmentDataset,
+  k: number,
+  source: MapSource,
+  opts: LocalisationOptions = {},
+): Promise<FoldMaps[]> {
+  const out: FoldMaps[] = [];
+  for (let fold = 0; fold < k; fold++) {
+    const result = readFoldResult(runDir, fold);
+    if (!result) {
+      throw new BeatlensError('run-unfinished', `${runDir}: fold ${fold} has not finished`);
+    }
+    const pred = readFoldPredictions(runDir, fold);
+    let maps: Float32Array[];
+    if (source === 'attention') {
+      if (!pred.attention) {
+        throw new BeatlensError(
+          'run-no-attention',
+          `${runDir}: a classifier-only run has no attention; use --source gradxinput or gradcam`,
+        );
+      }
+      maps = pred.attention;
+    } else {
+      // The folder may have moved since the run: prefer the model beside the predictions.
+      const local = join(runDir, 'folds', String(fold), 'model');
+      const model = await loadModel(existsSync(local) ? local : result.modelDir);
+      try {
+        maps = await segmentMaps(model, data, pred.index, source);
+      } finally {
+        model.dispose();
+      }
+    }
+    out.push({
+      fold,
+      index: pred.index,
+      probabilities: pred.probabilities,
+      maps,
+      summary: scoreMaps(data, pred.index, maps, source, opts).summary,
+    });
+  }
+  return out;
+}
+
+/** Per-fold localisation summaries of a run folder, its dataset rebuilt from run.json. */
+export async function evaluateCvRunDir(
+  runDir: string,
+  source: MapSource,
+  opts: LocalisationOptions = {},
+): Promise<{ folds: LocalisationSummary[]; nSegments: number; method: string }> {
+  const { data, run } = datasetOfRun(runDir);
+  const folds = await evaluateCvFolds(runDir, data, run.config.k, source, opts);
+  return {
+    folds: folds.map((f) => f.summary),
+    nSegments: folds.reduce((s, f) => s + f.index.length, 0),
+    method: run.config.method,
+  };
+}
