@@ -3,11 +3,11 @@
  * tested with small fakes and so a module that has not landed yet disables only its screen
  * (app:info lists which are wired) instead of breaking the app.
  */
-import type { Beat, EcgRecord, SegmentDataset } from '../ecg/types';
+import type { Beat, EcgRecord } from '../ecg/types';
 import type { BeatlensModel } from '../model/types';
 import { loadRecordFile } from '../ecg/import/load';
 import { preprocessRecord } from '../ecg/preprocess';
-import { synthesizeDataset, synthesizeRecord } from '../ecg/synthetic';
+import { synthesizeRecord } from '../ecg/synthetic';
 import { defaultModelConfig } from '../model/config';
 import { createModel } from '../model/registry';
 
@@ -28,14 +28,6 @@ export interface CoreModules {
     pvcRate?: number;
     apbRate?: number;
   }) => { record: EcgRecord; beats: Beat[] };
-  /** H2: the demo segment set (PVC/APB). */
-  synthesizeDataset?: (opts: {
-    seed: number;
-    nSegments: number;
-    fs?: number;
-    nLeads?: number;
-    nSamples?: number;
-  }) => SegmentDataset;
   /** H5: an (untrained) model for a dataset shape. */
   createModelFor?: (shape: {
     method: 'joint' | 'classifier' | 'cascaded';
@@ -57,7 +49,6 @@ export function loadCoreModules(): CoreModules {
     loadRecordFile,
     preprocessRecord: (r) => preprocessRecord(r),
     synthesizeRecord,
-    synthesizeDataset,
     createModelFor: ({ seed, ...shape }) => createModel(defaultModelConfig(shape), seed),
   };
 }

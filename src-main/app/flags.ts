@@ -1,65 +1,85 @@
 /**
- * Flagged beats of whole-record scans and the reviewer's accept/reject decisions, one JSON file
- * per record (written to a temporary name and renamed), so a review survives restarts.
+ * Flagged beats of whole-record scans and the reviewer's accept/reject decisions, kept in the
+ * SQLite store: a scan replaces the record's flagged beats (`store.flaggedBeats`), each decision
+ * is one committed row in `store.reviews`, so a review survives restarts and re-scans (a beat
+ * flagged again keeps its decision).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BeatlensError } from '../errors';
 import type { ExportResult, FlaggedBeatRow } from '../ipc/contract';
+import type { ReviewDecision, Store } from '../store/index';
+import { decisionFromStore, decisionToStore, flagIdToIpc, flagSampleFromIpc } from './store-ids';
+import type { FlagDecision } from './store-ids';
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class FlagService {
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-  }
+  constructor(private readonly store: Store) {}
 
-  private file(recordId: string): string {
-    return join(this.dir, `${encodeURIComponent(recordId)}.json`);
+  private requireRecord(recordId: string): void {
+    if (!this.store.records.has(recordId)) {
+      throw new BeatlensError(
+        'flag-record',
+        `record ${recordId} is not in the store, so its flagged beats cannot be kept`,
+      );
+    }
   }
 
   list(recordId: string): FlaggedBeatRow[] {
-    const f = this.file(recordId);
-    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FlaggedBeatRow[]) : [];
-  }
-
-  private save(recordId: string, rows: FlaggedBeatRow[]): void {
-    const f = this.file(recordId);
-    writeFileSync(`${f}.tmp`, JSON.stringify(rows));
-    renameSync(`${f}.tmp`, f);
+    // Reviews are a log in sample then id order: the last decision per beat wins.
+    const latest = new Map<number, ReviewDecision>();
+    for (const r of this.store.reviews.list(recordId)) latest.set(r.beatSample, r.decision);
+    return this.store.flaggedBeats.list(recordId).map((b) => ({
+      id: flagIdToIpc(recordId, b.beatSample),
+      recordId,
+      sample: b.beatSample,
+      attention: round3(b.attentionScore),
+      segmentLabel: b.segmentLabel,
+      probability: round3(b.probability),
+      decision: decisionFromStore(latest.get(b.beatSample)),
+    }));
   }
 
   /** Replaces a record's flags with a new scan, keeping decisions on beats flagged again. */
   replace(
     recordId: string,
-    flagged: Array<{
+    flagged: ReadonlyArray<{
       sample: number;
       score: number;
       segmentLabel: string;
       segmentProbability: number;
     }>,
   ): FlaggedBeatRow[] {
-    const before = new Map(this.list(recordId).map((r) => [r.sample, r.decision]));
-    const rows: FlaggedBeatRow[] = flagged.map((b) => ({
-      id: `${recordId}@${b.sample}`,
+    this.requireRecord(recordId);
+    this.store.flaggedBeats.replaceForRecord(
       recordId,
-      sample: b.sample,
-      attention: Math.round(b.score * 1000) / 1000,
-      segmentLabel: b.segmentLabel,
-      probability: Math.round(b.segmentProbability * 1000) / 1000,
-      decision: before.get(b.sample) ?? 'pending',
-    }));
-    this.save(recordId, rows);
-    return rows;
+      flagged.map((b) => ({
+        beatSample: b.sample,
+        attentionScore: b.score,
+        segmentLabel: b.segmentLabel,
+        probability: b.segmentProbability,
+      })),
+    );
+    return this.list(recordId);
   }
 
-  review(recordId: string, flagId: string, decision: FlaggedBeatRow['decision']): FlaggedBeatRow {
-    const rows = this.list(recordId);
-    const row = rows.find((r) => r.id === flagId);
-    if (!row) {
+  review(recordId: string, flagId: string, decision: FlagDecision): FlaggedBeatRow {
+    const sample = flagSampleFromIpc(recordId, flagId);
+    const flag = this.store.flaggedBeats.list(recordId).find((b) => b.beatSample === sample);
+    if (!flag) {
       throw new BeatlensError('flag-not-found', `flag '${flagId}' is not in record ${recordId}`);
     }
-    row.decision = decision;
-    this.save(recordId, rows);
-    return row;
+    const stored = decisionToStore(decision);
+    if (stored === null) this.store.reviews.withdraw(recordId, sample);
+    else {
+      this.store.reviews.add({
+        recordId,
+        beatSample: sample,
+        attentionScore: flag.attentionScore,
+        decision: stored,
+        modelId: flag.modelId,
+      });
+    }
+    return this.list(recordId).find((r) => r.sample === sample) as FlaggedBeatRow;
   }
 
   export(recordId: string, format: 'csv' | 'json', fs: number): ExportResult {

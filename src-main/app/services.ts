@@ -6,7 +6,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { SegmentDataset } from '../ecg/types';
 import { BeatlensError } from '../errors';
 import type { AppInfo } from '../ipc/contract';
 import type { ChannelImpl } from '../ipc/handlers';
@@ -14,11 +13,12 @@ import type { EventBus } from '../ipc/events';
 import { loadCoreModules } from './core';
 import type { CoreModules } from './core';
 import { RecordLibrary } from './records';
-import { StudyService, datasetPool } from './studies';
+import { StudyService } from './studies';
 import type { PoolName, StudyPool } from './studies';
 import { runSegments } from './inference';
 import { JobRunner } from './jobs';
 import { FlagService } from './flags';
+import { DEMO, ensureDemoInStore, storedPools } from './demo';
 import { loadModel, saveModel } from '../model/weights';
 import { initBackend } from '../model/backend';
 import { openStore, sha256Files } from '../store/index';
@@ -28,12 +28,14 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type { LoadedModel } from './inference';
 
+export { DEMO } from './demo';
+
 export interface AppServicesOptions {
   shell: 'electron' | 'browser';
   events: EventBus;
-  /** Folder for studies and runs (default BEATLENS_HOME or ~/.beatlens). */
+  /** Folder for the store, runs and models (default BEATLENS_HOME or ~/.beatlens). */
   home?: string;
-  /** Set up the built-in synthetic demo study. */
+  /** Set up the built-in synthetic demo study (written into the store at the first start). */
   demo?: boolean;
   /** Override core modules (tests). */
   core?: CoreModules;
@@ -44,19 +46,12 @@ export interface AppServicesOptions {
 export interface AppServices {
   impl: ChannelImpl;
   library: RecordLibrary;
-  studies: StudyService;
+  /** Grade studies and flagged-beat reviews live in the store; null when it could not open. */
+  studies: StudyService | null;
+  flags: FlagService | null;
+  store: Store | null;
   close(): void;
 }
-
-/** Shape of the demo study: MIT-BIH-like, 2 leads at 360 Hz, 2000-sample segments. */
-export const DEMO = {
-  seed: 7,
-  fs: 360,
-  nLeads: 2,
-  nSamples: 2000,
-  nSegments: 60,
-  modelWidth: 0.25,
-} as const;
 
 function packageVersion(): string {
   try {
@@ -73,20 +68,34 @@ function unavailable(what: string, owner: string): never {
   throw new BeatlensError('not-available', `${what} is not available in this build (${owner})`);
 }
 
+const firstLine = (e: unknown): string =>
+  (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
 export async function createAppServices(opts: AppServicesOptions): Promise<AppServices> {
   const core = opts.core ?? loadCoreModules();
   const home = opts.home ?? process.env.BEATLENS_HOME ?? join(homedir(), '.beatlens');
   const library = new RecordLibrary(core.preprocessRecord);
-  const studies = new StudyService(join(home, 'studies'));
   const notes: string[] = [];
-  let pool: SegmentDataset | null = null;
   const jobs = new JobRunner(opts.events);
-  const flags = new FlagService(join(home, 'flags'));
   await initBackend('auto');
-  // Imported records persist in the project's SQLite store (H3), shared with the CLI.
+  // Records, grade studies and flagged-beat reviews persist in the project's SQLite store (H3),
+  // shared with the CLI.
   let store: Store | null = null;
   try {
     store = openStore(join(home, 'beatlens.sqlite'));
+  } catch (e) {
+    notes.push(
+      `record store unavailable: imports last until the app closes; studies and reviews are off (${firstLine(e)})`,
+    );
+  }
+  if (store && opts.demo) {
+    try {
+      ensureDemoInStore(store, core);
+    } catch (e) {
+      notes.push(`synthetic demo could not be written to the store (${firstLine(e)})`);
+    }
+  }
+  if (store) {
     for (const r of store.records.list()) {
       const id = r.id;
       const s = store;
@@ -104,42 +113,22 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         () => s.records.load(id),
       );
     }
-  } catch (e) {
-    store = null;
-    notes.push(
-      `record store unavailable, imports last until the app closes (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
-    );
   }
+  const studies = store ? new StudyService(store) : null;
+  const flags = store ? new FlagService(store) : null;
 
-  if (opts.demo) {
-    if (core.synthesizeRecord) {
-      const { record, beats } = core.synthesizeRecord({
-        seed: DEMO.seed,
-        fs: DEMO.fs,
-        nLeads: DEMO.nLeads,
-        durationSeconds: 300,
-        pvcRate: 0.08,
-        apbRate: 0.04,
-      });
-      library.add({ ...record, id: 'demo-1', source: `synthetic:${DEMO.seed}` }, beats);
-    } else notes.push('synthetic demo record unavailable (H2 synthesizeRecord missing)');
-    if (core.synthesizeDataset) {
-      pool = core.synthesizeDataset({
-        seed: DEMO.seed,
-        nSegments: DEMO.nSegments,
-        fs: DEMO.fs,
-        nLeads: DEMO.nLeads,
-        nSamples: DEMO.nSamples,
-      });
-    } else notes.push('demo segment pool unavailable (H2 synthesizeDataset missing)');
-    if (core.createModelFor && pool) {
+  /** The demo study's stored segments (empty until a start with `demo` wrote them). */
+  const demoSegments = store ? storedPools(store).demo : [];
+  if (opts.demo && demoSegments.length > 0) {
+    if (core.createModelFor) {
+      const { nLeads, nSamples, fs } = demoSegments[0];
       const model = core.createModelFor({
         method: 'joint',
         pooling: 'l2',
-        nLeads: pool.nLeads,
-        nSamples: pool.nSamples,
-        fs: pool.fs,
-        classes: pool.classes,
+        nLeads,
+        nSamples,
+        fs,
+        classes: [...new Set(demoSegments.map((x) => x.label))].sort(),
         seed: 1,
         width: DEMO.modelWidth,
       });
@@ -148,32 +137,25 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         note: 'untrained joint model (seed 1): train one to see real attention',
       });
     } else notes.push('model unavailable (H5 createModel missing)');
-  }
+  } else if (opts.demo) notes.push('demo segment pool unavailable (no store)');
 
-  const requirePool = (): SegmentDataset => pool ?? unavailable('the demo segment pool', 'H2');
-  /** Study pools: the demo set, or the pvc-apb segments prepared into the store by the CLI. */
+  const requireStudies = (): StudyService => studies ?? unavailable('grade studies', 'the store');
+  const requireFlags = (): FlagService => flags ?? unavailable('flagged-beat review', 'the store');
+  /** Study pools: the demo's stored segments, or the other pvc-apb segments in the store. */
   const poolFor = (name: PoolName): StudyPool => {
-    if (name === 'demo') return datasetPool(requirePool());
+    if (name === 'demo') {
+      if (demoSegments.length === 0) unavailable('the demo segment pool', 'the store');
+      return { name, segments: demoSegments };
+    }
     if (!store) return unavailable('the record store', 'H3 openStore');
-    const s = store;
-    const infos = s.segments.list({ task: 'pvc-apb' });
-    if (infos.length === 0) {
+    const segments = storedPools(store).other;
+    if (segments.length === 0) {
       throw new BeatlensError(
         'store-empty',
         'the store has no pvc-apb segments: run `beatlens prepare` first, or use the demo study',
       );
     }
-    return {
-      name,
-      refs: infos.map((i) => i.id),
-      labels: infos.map((i) => i.label),
-      segment: (id) => {
-        const seg = s.segments.get(id);
-        if (!seg)
-          throw new BeatlensError('study-segment', `segment ${id} is no longer in the store`);
-        return seg;
-      },
-    };
+    return { name, segments };
   };
   const requireModel = (): LoadedModel =>
     library.currentModel() ?? unavailable('a model', 'H5 createModel');
@@ -184,10 +166,10 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       shell: opts.shell,
       capabilities: {
         import: Boolean(core.loadRecordFile),
-        synthetic: Boolean(core.synthesizeDataset),
+        synthetic: demoSegments.length > 0,
         model: Boolean(library.currentModel()),
-        training: Boolean(pool),
-        study: Boolean(pool && library.currentModel()),
+        training: demoSegments.length > 0,
+        study: Boolean(studies && library.currentModel()),
         scan: Boolean(library.currentModel()),
       },
       notes,
@@ -216,19 +198,23 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       return library.add(record, beats);
     },
     'records:window': (args) => library.window(args),
-    'studies:list': () => studies.list(),
+    'studies:list': () => requireStudies().list(),
     'studies:create': ({ dataset, ...args }) => {
       const p = poolFor(dataset ?? 'demo');
       const { model, note } = requireModel();
       const { nLeads, nSamples, fs } = model.config;
-      return studies.create(
+      const s = store as Store;
+      return requireStudies().create(
         args,
         p,
-        (refs) => {
+        (ids) => {
           const out: Float32Array[] = [];
-          for (let i = 0; i < refs.length; i += 16) {
-            const batch = refs.slice(i, i + 16).map((r) => {
-              const seg = p.segment(r);
+          for (let i = 0; i < ids.length; i += 16) {
+            const batch = ids.slice(i, i + 16).map((id) => {
+              const seg = s.segments.get(id);
+              if (!seg) {
+                throw new BeatlensError('study-segment', `segment ${id} is no longer in the store`);
+              }
               if (seg.nLeads !== nLeads || seg.nSamples !== nSamples || seg.fs !== fs) {
                 throw new BeatlensError(
                   'study-model-mismatch',
@@ -246,12 +232,12 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         note,
       );
     },
-    'studies:item': (args) => studies.item(args, poolFor),
-    'studies:grade': (args) => studies.grade(args),
-    'studies:progress': (args) => studies.progress(args),
-    'studies:export': (args) => studies.export(args),
+    'studies:item': (args) => requireStudies().item(args),
+    'studies:grade': (args) => requireStudies().grade(args),
+    'studies:progress': (args) => requireStudies().progress(args),
+    'studies:export': (args) => requireStudies().export(args),
     'train:start': (args) => {
-      if ((args.dataset ?? 'demo') === 'demo') requirePool();
+      if ((args.dataset ?? 'demo') === 'demo') poolFor('demo');
       const id = args.resumeJobId ?? `train-${Date.now().toString(36)}`;
       const runDir = join(home, 'runs', id);
       return jobs.start(
@@ -297,6 +283,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'jobs:events': ({ jobId }) => jobs.events(jobId),
     'scan:start': async ({ recordId, minProbability }) => {
       const { record, beats } = library.get(recordId);
+      const flagService = requireFlags();
       const current = requireModel();
       if (!current.dir) {
         const dir = join(home, 'models', 'untrained-demo');
@@ -314,21 +301,24 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         },
         (m, job) => {
           if (m.type === 'scan-progress') return { ...m, jobId: job.id, recordId };
-          if (m.type === 'scan-done') flags.replace(recordId, m.flagged);
+          if (m.type === 'scan-done') flagService.replace(recordId, m.flagged);
           return null;
         },
       );
     },
-    'flags:list': ({ recordId }) => flags.list(recordId),
-    'flags:review': ({ recordId, flagId, decision }) => flags.review(recordId, flagId, decision),
+    'flags:list': ({ recordId }) => requireFlags().list(recordId),
+    'flags:review': ({ recordId, flagId, decision }) =>
+      requireFlags().review(recordId, flagId, decision),
     'flags:export': ({ recordId, format }) =>
-      flags.export(recordId, format, library.get(recordId).record.fs),
+      requireFlags().export(recordId, format, library.get(recordId).record.fs),
   };
 
   return {
     impl,
     library,
     studies,
+    flags,
+    store,
     close: () => {
       void jobs.close();
       store?.close();

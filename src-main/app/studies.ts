@@ -1,15 +1,13 @@
 /**
- * Blinded Class I/II/III grade studies (the paper's §5.2). A study freezes, at creation, which
- * segments it holds (seeded, stratified by class) and the attention the model gave each one, so
- * every rater grades the same after-attention signal A ⊙ D. Raters see items in their own seeded
+ * Blinded Class I/II/III grade studies (the paper's §5.2), kept in the SQLite store. A study
+ * freezes, at creation, which stored segments it holds (seeded, stratified by class) and the
+ * attention the model gave each one (a copy per item), so every rater grades the same
+ * after-attention signal A ⊙ D even after the model changes. Raters see items in their own seeded
  * order and receive only that signal: never the label, the model's answer, or others' grades.
- * Every grade is written to disk at once (temp file + rename), so a study survives a crash and
+ * Every grade is one committed row, written when it is given, so a study survives a crash and
  * can be paused and resumed.
  */
 import { toJsonArray } from './decimate';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Segment, SegmentDataset } from '../ecg/types';
 import { BeatlensError } from '../errors';
 import type {
   BlindedStudyItem,
@@ -29,71 +27,34 @@ import {
   summaryToCsv,
 } from '../evaluate/study';
 import type { StudyGrade } from '../evaluate/study';
+import type { Store, StoredSegmentInfo, StoredStudy, StoredGrade } from '../store/index';
+import { studyIdFromIpc, studyIdToIpc } from './store-ids';
 
-/** Where a study's segments come from: the demo set (by index) or the store (by segment id). */
+/** Where a study's segments come from: the built-in synthetic demo, or other stored segments. */
 export type PoolName = 'demo' | 'store';
 
+/** Stored segments a study may draw from. */
 export interface StudyPool {
   name: PoolName;
-  /** Segment references (dataset index or store segment id), with their labels. */
-  refs: number[];
-  labels: string[];
-  segment(ref: number): Pick<Segment, 'data' | 'nLeads' | 'nSamples' | 'fs' | 'length'>;
+  segments: readonly Pick<StoredSegmentInfo, 'id' | 'label'>[];
 }
 
-/** A study pool over an in-memory dataset (refs are indices). */
-export function datasetPool(ds: SegmentDataset, name: PoolName = 'demo'): StudyPool {
-  const segSize = ds.nLeads * ds.nSamples;
-  return {
-    name,
-    refs: Array.from(ds.y, (_, i) => i),
-    labels: Array.from(ds.y, (c) => ds.classes[c]),
-    segment: (i) => ({
-      data: ds.x.subarray(i * segSize, (i + 1) * segSize),
-      nLeads: ds.nLeads,
-      nSamples: ds.nSamples,
-      fs: ds.fs,
-      length: ds.meta[i].length,
-    }),
-  };
-}
-
-/** What is stored for a study (never sent to the renderer as such). */
-export interface StoredStudy {
-  id: string;
-  name: string;
-  seed: number;
-  raters: string[];
-  createdAt: string;
-  modelNote: string;
-  /** Absent in studies written before pools existed: 'demo'. */
+/** What the app keeps in a study's `config` column. */
+interface StudyConfig {
   pool?: PoolName;
-  /** `segmentIndex` is the pool reference: a demo dataset index or a store segment id. */
-  items: Array<{ itemId: string; segmentIndex: number; label: string; attention: number[] }>;
-  /** rater → item position (drawn order, not rater order) → grade. */
-  grades: Record<string, Record<number, { grade: Grade; at: string }>>;
+  modelNote?: string;
+}
+
+function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export class StudyService {
-  private readonly studies = new Map<string, StoredStudy>();
-
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-      const s = JSON.parse(readFileSync(join(dir, f), 'utf8')) as StoredStudy;
-      this.studies.set(s.id, s);
-    }
-  }
-
-  private save(s: StoredStudy): void {
-    const file = join(this.dir, `${s.id}.json`);
-    const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(s));
-    renameSync(tmp, file);
-  }
+  constructor(private readonly store: Store) {}
 
   private get(studyId: string): StoredStudy {
-    const s = this.studies.get(studyId);
+    const s = this.store.studies.get(studyIdFromIpc(studyId));
     if (!s) throw new BeatlensError('study-not-found', `study '${studyId}' does not exist`);
     return s;
   }
@@ -107,167 +68,178 @@ export class StudyService {
     }
   }
 
+  /** The drawn-sample position of `index` in this rater's order. */
+  private position(s: StoredStudy, raterId: string, index: number): number {
+    if (index >= s.nItems) {
+      throw new BeatlensError(
+        'study-index',
+        `item index ${index} is out of range (study has ${s.nItems} items)`,
+      );
+    }
+    return raterOrder(s.seed, raterId, s.nItems)[index];
+  }
+
+  private ratersGrades(s: StoredStudy, raterId: string): StoredGrade[] {
+    return this.store.studies.grades(s.id).filter((g) => g.rater === raterId);
+  }
+
   private summary(s: StoredStudy): StudySummary {
-    const graded: Record<string, number> = {};
-    for (const r of s.raters) graded[r] = Object.keys(s.grades[r] ?? {}).length;
     return {
-      id: s.id,
+      id: studyIdToIpc(s.id),
       name: s.name,
-      nItems: s.items.length,
+      nItems: s.nItems,
       raters: s.raters,
       seed: s.seed,
       createdAt: s.createdAt,
-      graded,
+      graded: this.store.studies.progress(s.id),
     };
   }
 
   list(): StudySummary[] {
-    return [...this.studies.values()]
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map((s) => this.summary(s));
+    return this.store.studies.list().map((s) => this.summary(s));
   }
 
   /**
-   * Creates a study over `pool`; `attentionFor(refs)` gives the model's attention (one value per
-   * sample, scaled to [0, 1]) for the drawn segments.
+   * Creates a study over `pool` in one transaction (study, raters, items); `attentionFor(ids)`
+   * gives the model's attention (one value per sample, in [0, 1]) for the drawn segment ids.
    */
   create(
     args: { name: string; nItems: number; raters: string[]; seed: number },
     pool: StudyPool,
-    attentionFor: (refs: number[]) => Float32Array[],
+    attentionFor: (segmentIds: number[]) => Float32Array[],
     modelNote: string,
   ): StudySummary {
     const raters = [...new Set(args.raters.map((r) => r.trim()).filter(Boolean))];
     if (raters.length === 0) throw new BeatlensError('study-no-raters', 'a study needs a rater');
-    const labels = pool.labels;
-    const indices = drawStudySample(
-      labels.map((label) => ({ label })),
-      args.nItems,
-      args.seed,
+    const drawn = drawStudySample(pool.segments, args.nItems, args.seed).map(
+      (i) => pool.segments[i].id,
     );
-    const attention = attentionFor(indices.map((i) => pool.refs[i]));
-    const id = `s${Date.now().toString(36)}${(args.seed % 1000).toString(36)}`;
-    const study: StoredStudy = {
-      id,
+    const attention = attentionFor(drawn);
+    const config: StudyConfig = { pool: pool.name, modelNote };
+    const s = this.store.studies.create({
       name: args.name,
       seed: args.seed,
+      config,
       raters,
-      createdAt: new Date().toISOString(),
-      modelNote,
-      pool: pool.name,
-      items: indices.map((i, k) => ({
-        itemId: studyItemId(args.seed, k),
-        segmentIndex: pool.refs[i],
-        label: labels[i],
-        attention: Array.from(attention[k], (v) => Math.round(v * 1000) / 1000),
+      items: drawn.map((segmentId, k) => ({
+        segmentId,
+        attention: attention[k],
+        key: studyItemId(args.seed, k),
       })),
-      grades: Object.fromEntries(raters.map((r) => [r, {}])),
-    };
-    this.studies.set(id, study);
-    this.save(study);
-    return this.summary(study);
+    });
+    return this.summary(s);
   }
 
   /** The blinded view of the item at `index` of this rater's order. */
-  item(
-    args: { studyId: string; raterId: string; index: number },
-    poolFor: (name: PoolName) => StudyPool,
-  ): BlindedStudyItem {
+  item(args: { studyId: string; raterId: string; index: number }): BlindedStudyItem {
     const s = this.get(args.studyId);
     this.checkRater(s, args.raterId);
-    const n = s.items.length;
-    if (args.index >= n) {
+    const position = this.position(s, args.raterId, args.index);
+    const item = this.store.studies.item(s.id, position);
+    const segment = item && this.store.segments.get(item.segmentId);
+    if (!item || !segment) {
       throw new BeatlensError(
-        'study-index',
-        `item index ${args.index} is out of range (study has ${n} items)`,
+        'study-segment',
+        `item ${position} of study ${s.id} or its segment is no longer in the store`,
       );
     }
-    const itemIdx = raterOrder(s.seed, args.raterId, n)[args.index];
-    const item = s.items[itemIdx];
-    const segment = poolFor(s.pool ?? 'demo').segment(item.segmentIndex);
-    const { nLeads, nSamples } = segment;
-    const blinded = blindedItem(segment, Float32Array.from(item.attention), {
-      itemId: item.itemId,
+    const blinded = blindedItem(segment, item.attention, {
+      itemId: item.key ?? studyItemId(s.seed, position),
     });
+    const { nLeads, nSamples } = blinded;
     const signal: number[][] = [];
     for (let l = 0; l < nLeads; l++) {
       signal.push(toJsonArray(blinded.signal.subarray(l * nSamples, (l + 1) * nSamples)));
     }
+    const own = this.ratersGrades(s, args.raterId).find((g) => g.position === position);
     // Built field by field so nothing but what BlindedStudyItem allows can reach the renderer.
     return {
-      studyId: s.id,
+      studyId: studyIdToIpc(s.id),
       raterId: args.raterId,
       index: args.index,
-      total: n,
+      total: s.nItems,
       fs: blinded.fs,
-      nLeads: blinded.nLeads,
-      nSamples: blinded.nSamples,
+      nLeads,
+      nSamples,
       signal,
-      grade: s.grades[args.raterId]?.[itemIdx]?.grade ?? null,
+      grade: own ? own.grade : null,
     };
   }
 
   progress(args: { studyId: string; raterId: string }): StudyProgress {
     const s = this.get(args.studyId);
     this.checkRater(s, args.raterId);
-    const n = s.items.length;
-    const order = raterOrder(s.seed, args.raterId, n);
-    const mine = s.grades[args.raterId] ?? {};
-    const next = order.findIndex((itemIdx) => !mine[itemIdx]);
+    const done = new Set(this.ratersGrades(s, args.raterId).map((g) => g.position));
+    const next = raterOrder(s.seed, args.raterId, s.nItems).findIndex((p) => !done.has(p));
     return {
-      studyId: s.id,
+      studyId: studyIdToIpc(s.id),
       raterId: args.raterId,
-      done: Object.keys(mine).length,
-      total: n,
+      done: done.size,
+      total: s.nItems,
       nextIndex: next < 0 ? null : next,
     };
   }
 
+  /** Saves one grade at once (a regrade replaces the rater's row for the item). */
   grade(args: { studyId: string; raterId: string; index: number; grade: Grade }): StudyProgress {
     const s = this.get(args.studyId);
     this.checkRater(s, args.raterId);
-    const n = s.items.length;
-    if (args.index >= n) {
-      throw new BeatlensError(
-        'study-index',
-        `item index ${args.index} is out of range (study has ${n} items)`,
-      );
+    const item = this.store.studies.item(s.id, this.position(s, args.raterId, args.index));
+    if (!item) {
+      throw new BeatlensError('study-segment', `item ${args.index} of study ${s.id} is missing`);
     }
-    const itemIdx = raterOrder(s.seed, args.raterId, n)[args.index];
-    (s.grades[args.raterId] ??= {})[itemIdx] = { grade: args.grade, at: new Date().toISOString() };
-    this.save(s);
+    this.store.studies.grade({
+      itemId: item.id,
+      raterId: this.store.studies.rater(args.raterId),
+      grade: args.grade,
+    });
     return this.progress(args);
-  }
-
-  /** Every saved grade, with opaque item ids (what H8's summary and exports take). */
-  private allGrades(s: StoredStudy): StudyGrade[] {
-    return s.raters.flatMap((r) =>
-      Object.entries(s.grades[r] ?? {}).map(([k, v]) => ({
-        itemId: s.items[Number(k)].itemId,
-        raterId: r,
-        grade: v.grade,
-        gradedAt: v.at,
-      })),
-    );
   }
 
   /**
    * Export for the analyst (after grading): grade ratios, per-rater counts, Cohen's and Fleiss'
-   * kappa, every grade, and the key from item id to segment and true class.
+   * kappa, every grade, and the key from item id to stored segment, record and true class.
    */
   export(args: { studyId: string; format: 'csv' | 'json' }): ExportResult {
     const s = this.get(args.studyId);
-    const grades = this.allGrades(s);
-    const summary = studySummary(grades);
-    const key = s.items.map((it) => ({
-      itemId: it.itemId,
-      segmentIndex: it.segmentIndex,
-      label: it.label,
+    const items = this.store.studies.items(s.id);
+    const keyOf = (position: number): string =>
+      items[position]?.key ?? studyItemId(s.seed, position);
+    const grades: StudyGrade[] = this.store.studies.grades(s.id).map((g) => ({
+      itemId: g.itemKey ?? keyOf(g.position),
+      raterId: g.rater,
+      grade: g.grade,
+      gradedAt: g.gradedAt,
     }));
+    const summary = studySummary(grades);
+    const used = new Set(items.map((it) => it.segmentId));
+    const info = new Map(
+      this.store.segments
+        .list()
+        .filter((x) => used.has(x.id))
+        .map((x) => [x.id, x]),
+    );
+    const key = items.map((it) => {
+      const seg = info.get(it.segmentId);
+      return {
+        itemId: keyOf(it.position),
+        segmentId: it.segmentId,
+        recordId: seg?.recordId ?? '',
+        offset: seg?.offset ?? -1,
+        label: seg?.label ?? '',
+      };
+    });
+    const config = (s.config ?? {}) as StudyConfig;
     const base = `study-${s.id}`;
     if (args.format === 'json') {
       const doc = JSON.parse(studyToJson(grades, summary)) as Record<string, unknown>;
-      const json = { study: this.summary(s), modelNote: s.modelNote, ...doc, items: key };
+      const json = {
+        study: this.summary(s),
+        pool: config.pool ?? null,
+        modelNote: config.modelNote ?? null,
+        ...doc,
+        items: key,
+      };
       return {
         fileName: `${base}.json`,
         mimeType: 'application/json',
@@ -275,8 +247,10 @@ export class StudyService {
       };
     }
     const keyCsv = [
-      'itemId,segmentIndex,label',
-      ...key.map((k) => `${k.itemId},${k.segmentIndex},${k.label}`),
+      'itemId,segmentId,recordId,offset,label',
+      ...key.map((k) =>
+        [k.itemId, k.segmentId, k.recordId, k.offset, k.label].map(csvField).join(','),
+      ),
     ];
     const text = [summaryToCsv(summary), gradesToCsv(grades), keyCsv.join('\n') + '\n'].join('\n');
     return { fileName: `${base}.csv`, mimeType: 'text/csv', text };

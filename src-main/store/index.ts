@@ -20,3 +20,4 @@ export type {
 export type { PredictionInput, StoredPrediction } from './predictions';
 export type { Grade, StudyInput, StoredStudy, StudyItem, StoredGrade } from './studies';
 export type { BeatReviewInput, ReviewDecision, StoredBeatReview } from './reviews';
+export type { FlaggedBeatInput, StoredFlaggedBeat } from './flags';

@@ -73,4 +73,14 @@ export class ReviewRepository {
         : this.db.prepare(`${sql} WHERE record_id = ? ORDER BY beat_sample, id`).all(recordId)
     ) as StoredBeatReview[];
   }
+
+  /**
+   * Withdraws every decision on one beat (the reviewer set it back to pending); returns how many
+   * were removed. Decisions are a log, so this is the only way one disappears.
+   */
+  withdraw(recordId: string, beatSample: number): number {
+    return this.db
+      .prepare('DELETE FROM beat_reviews WHERE record_id = ? AND beat_sample = ?')
+      .run(recordId, beatSample).changes;
+  }
 }

@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { FlaggedBeatRepository } from './flags';
 import { FoldRepository } from './folds';
 import { ModelRepository } from './models';
 import { PredictionRepository } from './predictions';
@@ -38,6 +39,7 @@ export interface Store {
   readonly predictions: PredictionRepository;
   readonly studies: StudyRepository;
   readonly reviews: ReviewRepository;
+  readonly flaggedBeats: FlaggedBeatRepository;
   /** Runs `fn` in one write transaction (for callers that combine repositories). */
   transaction<T>(fn: () => T): T;
   /** Row counts per table, for `beatlens info` and tests. */
@@ -68,6 +70,7 @@ const COUNTED_TABLES = [
   'study_raters',
   'grades',
   'beat_reviews',
+  'flagged_beats',
 ];
 
 /**
@@ -122,6 +125,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     predictions: new PredictionRepository(db),
     studies: new StudyRepository(db),
     reviews: new ReviewRepository(db),
+    flaggedBeats: new FlaggedBeatRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     counts: () =>
       Object.fromEntries(

@@ -62,6 +62,29 @@ interface StudyRow {
   created_at: string;
 }
 
+interface ItemRow {
+  id: number;
+  study_id: number;
+  position: number;
+  segment_id: number;
+  item_key: string | null;
+  attention: Buffer;
+}
+
+const ITEM_SELECT =
+  'SELECT id, study_id, position, segment_id, item_key, attention FROM study_items';
+
+function toItem(r: ItemRow): StudyItem {
+  return {
+    id: r.id,
+    studyId: r.study_id,
+    position: r.position,
+    segmentId: r.segment_id,
+    key: r.item_key,
+    attention: blobToFloat32(r.attention, `attention of study item ${r.id}`),
+  };
+}
+
 const GRADES: ReadonlySet<string> = new Set(['I', 'II', 'III']);
 
 function invalid(message: string): never {
@@ -151,26 +174,19 @@ export class StudyRepository {
   }
 
   items(studyId: number): StudyItem[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, study_id, position, segment_id, item_key, attention FROM study_items WHERE study_id = ? ORDER BY position',
-      )
-      .all(studyId) as Array<{
-      id: number;
-      study_id: number;
-      position: number;
-      segment_id: number;
-      item_key: string | null;
-      attention: Buffer;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      studyId: r.study_id,
-      position: r.position,
-      segmentId: r.segment_id,
-      key: r.item_key,
-      attention: blobToFloat32(r.attention, `attention of study item ${r.id}`),
-    }));
+    return (
+      this.db
+        .prepare(`${ITEM_SELECT} WHERE study_id = ? ORDER BY position`)
+        .all(studyId) as ItemRow[]
+    ).map(toItem);
+  }
+
+  /** One item by its position in the drawn sample (a rater's screen needs one at a time). */
+  item(studyId: number, position: number): StudyItem | null {
+    const row = this.db
+      .prepare(`${ITEM_SELECT} WHERE study_id = ? AND position = ?`)
+      .get(studyId, position) as ItemRow | undefined;
+    return row ? toItem(row) : null;
   }
 
   /** The rater's id, creating the rater on first use. */
@@ -194,7 +210,11 @@ export class StudyRepository {
     return raterId;
   }
 
-  /** Records (or changes) one rater's grade for one item; the rater must be in the item's study. */
+  /**
+   * Records (or changes) one rater's grade for one item; the rater must be in the item's study.
+   * The membership check and the write share one transaction, so a regrade replaces the row
+   * atomically (one row per item and rater).
+   */
   grade(input: {
     itemId: number;
     raterId: number;
@@ -202,31 +222,35 @@ export class StudyRepository {
     durationMs?: number | null;
   }): void {
     if (!GRADES.has(input.grade)) invalid(`grade '${String(input.grade)}' is not I, II or III`);
-    const member = this.db
-      .prepare(
-        `SELECT 1 FROM study_items i JOIN study_raters s ON s.study_id = i.study_id
-         WHERE i.id = ? AND s.rater_id = ?`,
-      )
-      .get(input.itemId, input.raterId);
-    if (member === undefined) {
-      throw new BeatlensError(
-        'store-missing',
-        `study item ${input.itemId} does not exist or rater ${input.raterId} is not in its study`,
-      );
-    }
     this.db
-      .prepare(
-        `INSERT INTO grades (item_id, rater_id, grade, graded_at, duration_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (item_id, rater_id) DO UPDATE SET grade = excluded.grade,
-           graded_at = excluded.graded_at, duration_ms = excluded.duration_ms`,
-      )
-      .run(
-        input.itemId,
-        input.raterId,
-        input.grade,
-        new Date().toISOString(),
-        input.durationMs ?? null,
-      );
+      .transaction(() => {
+        const member = this.db
+          .prepare(
+            `SELECT 1 FROM study_items i JOIN study_raters s ON s.study_id = i.study_id
+             WHERE i.id = ? AND s.rater_id = ?`,
+          )
+          .get(input.itemId, input.raterId);
+        if (member === undefined) {
+          throw new BeatlensError(
+            'store-missing',
+            `study item ${input.itemId} does not exist or rater ${input.raterId} is not in its study`,
+          );
+        }
+        this.db
+          .prepare(
+            `INSERT INTO grades (item_id, rater_id, grade, graded_at, duration_ms) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (item_id, rater_id) DO UPDATE SET grade = excluded.grade,
+               graded_at = excluded.graded_at, duration_ms = excluded.duration_ms`,
+          )
+          .run(
+            input.itemId,
+            input.raterId,
+            input.grade,
+            new Date().toISOString(),
+            input.durationMs ?? null,
+          );
+      })
+      .immediate();
   }
 
   grades(studyId: number): StoredGrade[] {

@@ -8,6 +8,7 @@ import { main } from '../../src-main/cli';
 import { outflowPvcAxis, synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
 import { createRng } from '../../src-main/random';
+import { MIGRATIONS } from '../../src-main/store/migrations';
 import { openStore } from '../../src-main/store';
 import { writeCsvRecord, writeWfdbRecord } from '../ecg/origin-fixtures';
 import { dataset } from '../helpers/data';
@@ -441,7 +442,7 @@ describe('beatlens records / info', () => {
     const store = freshStore();
     expect((await cli('records', '--store', store)).stdout).toMatch(/^no records in /);
     const info = JSON.parse((await cli('info', '--json', '--store', store)).stdout);
-    expect(info.schemaVersion).toBe(3);
+    expect(info.schemaVersion).toBe(MIGRATIONS.length);
     expect(info.counts.records).toBe(0);
   });
 });

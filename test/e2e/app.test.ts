@@ -1,8 +1,8 @@
 /**
  * End-to-end: the built renderer in headless Chromium, talking to the real handlers through the
  * loopback HTTP bridge. Imports a record, shows attention shading, creates a blinded grade study,
- * grades three items with the keyboard, reloads and finds the grades still there. Saves a
- * screenshot of each screen to docs/screenshots/.
+ * grades three items with the keyboard, reloads and finds the grades still there (and in the
+ * SQLite store, for a restarted app). Saves a screenshot of each screen to docs/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { dataset } from '../helpers/data';
 import { serveApp } from '../../src-main/app/serve';
 import type { ServedApp } from '../../src-main/app/serve';
-import { StudyService } from '../../src-main/app/studies';
 import { createAppServices } from '../../src-main/app/services';
 import { createEventBus } from '../../src-main/ipc/events';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
@@ -178,9 +177,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       expect(Object.keys(env.value).sort()).toEqual(BLINDED_KEYS);
       expect(text).not.toMatch(/label|predict|probab|PVC|APB|recordId|offset|rater-b/i);
     }
-    // Grades are on disk: a fresh service over the same folder (an app restart) sees them.
-    const reopened = new StudyService(join(tmp, 'home', 'studies'));
-    expect(reopened.list()[0].graded['rater-a']).toBe(3);
+    // Grades are committed to the store: a restarted app (new services, same home) sees them.
+    const reopened = await createAppServices({
+      shell: 'browser',
+      events: createEventBus(),
+      home: join(tmp, 'home'),
+    });
+    expect(reopened.studies!.list()[0].graded['rater-a']).toBe(3);
+    reopened.close();
   });
 
   it(

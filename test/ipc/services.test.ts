@@ -1,6 +1,7 @@
 /**
  * The app services behind the channels: decimation for drawing, the record library's windows,
- * and grade studies (blinding, per-rater order, persistence, export).
+ * grade studies and flagged-beat reviews in the SQLite store (blinding, per-rater order,
+ * persistence across restarts, export).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketMax, decimateMinMax } from '../../src-main/app/decimate';
 import { RecordLibrary } from '../../src-main/app/records';
-import { StudyService, datasetPool } from '../../src-main/app/studies';
-import { synthesizeDataset, synthesizeRecord } from '../../src-main/ecg/synthetic';
+import { StudyService } from '../../src-main/app/studies';
+import type { StudyPool } from '../../src-main/app/studies';
+import { FlagService } from '../../src-main/app/flags';
+import { synthesizeRecord } from '../../src-main/ecg/synthetic';
+import { openStore } from '../../src-main/store/index';
+import type { Store } from '../../src-main/store/index';
+import { prepareSyntheticIntoStore } from '../../src-main/store/ingest';
 import { createModel } from '../../src-main/model/registry';
 import { defaultModelConfig } from '../../src-main/model/config';
 
@@ -89,26 +95,38 @@ describe('RecordLibrary', () => {
   });
 });
 
-describe('StudyService', () => {
-  const pool = synthesizeDataset({ seed: 4, nSegments: 10, nSamples: 400 });
-  const dir = join(tmp, 'studies');
-  const flat = (indices: number[]) => indices.map(() => new Float32Array(400).fill(0.5));
-  const demo = datasetPool(pool);
-  const poolFor = () => demo;
+describe('StudyService (SQLite store)', () => {
+  const path = join(tmp, 'studies.sqlite');
+  const seeded = openStore(path);
+  prepareSyntheticIntoStore(seeded, { seed: 4, nSegments: 10 });
+  const infos = seeded.segments.list({ task: 'pvc-apb' });
+  const data = new Map(infos.map((x) => [x.id, seeded.segments.get(x.id)!.data]));
+  seeded.close();
+  const pool: StudyPool = { name: 'demo', segments: infos };
+  const half = (ids: number[]) => ids.map(() => new Float32Array(2000).fill(0.5));
+  const stores: Store[] = [];
+  const open = (): Store => {
+    const s = openStore(path);
+    stores.push(s);
+    return s;
+  };
+  afterAll(() => stores.forEach((s) => s.db.open && s.close()));
 
-  it('serves blinded items in per-rater orders and saves grades to disk at once', () => {
-    const studies = new StudyService(dir);
+  it('serves blinded items in per-rater orders and commits grades at once', () => {
+    const store = open();
+    const studies = new StudyService(store);
     const s = studies.create(
       { name: 't', nItems: 6, raters: ['a', 'b'], seed: 9 },
-      demo,
-      flat,
+      pool,
+      half,
       'm',
     );
+    expect(s.id).toMatch(/^\d+$/);
     const a = Array.from({ length: 6 }, (_, i) =>
-      studies.item({ studyId: s.id, raterId: 'a', index: i }, poolFor),
+      studies.item({ studyId: s.id, raterId: 'a', index: i }),
     );
     const b = Array.from({ length: 6 }, (_, i) =>
-      studies.item({ studyId: s.id, raterId: 'b', index: i }, poolFor),
+      studies.item({ studyId: s.id, raterId: 'b', index: i }),
     );
     expect(Object.keys(a[0]).sort()).toEqual([
       'fs',
@@ -121,58 +139,71 @@ describe('StudyService', () => {
       'studyId',
       'total',
     ]);
-    // The signal is A ⊙ D (A = 0.5 here), and the two raters see the same items in other orders.
+    // The signal is A ⊙ D of a stored segment (A = 0.5 here); both raters see the same items in
+    // other orders.
     const sig = (x: (typeof a)[number]) => x.signal[0].slice(0, 50).join(',');
     expect(new Set(a.map(sig))).toEqual(new Set(b.map(sig)));
     expect(a.map(sig)).not.toEqual(b.map(sig));
-    const candidates = Array.from({ length: 10 }, (_, k) =>
-      Array.from(
-        pool.x.subarray(k * 800, k * 800 + 5),
-        (v) => Math.round(v * 0.5 * 1e4) / 1e4,
-      ).join(','),
+    const candidates = [...data.values()].map((d) =>
+      Array.from(d.subarray(0, 5), (v) => Math.round(v * 0.5 * 1e4) / 1e4).join(','),
     );
     expect(candidates).toContain(a[0].signal[0].slice(0, 5).join(','));
+    // Every item refers to a real stored segment and keeps the attention it was shown with.
+    const items = store.studies.items(Number(s.id));
+    expect(items.every((it) => data.has(it.segmentId))).toBe(true);
+    expect(items.every((it) => it.attention.every((v) => v === 0.5))).toBe(true);
 
-    studies.grade({ studyId: s.id, raterId: 'a', index: 0, grade: 'I' });
+    studies.grade({ studyId: s.id, raterId: 'a', index: 0, grade: 'III' });
+    studies.grade({ studyId: s.id, raterId: 'a', index: 0, grade: 'I' }); // regrade
     studies.grade({ studyId: s.id, raterId: 'a', index: 1, grade: 'II' });
     studies.grade({ studyId: s.id, raterId: 'b', index: 0, grade: 'III' });
-    const reopened = new StudyService(dir);
+    expect(store.studies.grades(Number(s.id))).toHaveLength(3); // one row per item and rater
+    expect(studies.list().find((x) => x.id === s.id)!.graded).toEqual({ a: 2, b: 1 });
+    expect(() => studies.item({ studyId: s.id, raterId: 'c', index: 0 })).toThrow(
+      /rater 'c' is not part of study/,
+    );
+    expect(() => studies.grade({ studyId: s.id, raterId: 'a', index: 6, grade: 'I' })).toThrow(
+      /out of range/,
+    );
+    expect(() => studies.progress({ studyId: 'nope', raterId: 'a' })).toThrow(
+      /study 'nope' does not exist/,
+    );
+    expect(() => studies.progress({ studyId: '999', raterId: 'a' })).toThrow(/does not exist/);
+  });
+
+  it('finds the grades again after the store is closed and reopened (an app restart)', () => {
+    const first = new StudyService(open());
+    const s = first.create({ name: 'r', nItems: 4, raters: ['a'], seed: 3 }, pool, half, 'm');
+    first.grade({ studyId: s.id, raterId: 'a', index: 0, grade: 'II' });
+    first.grade({ studyId: s.id, raterId: 'a', index: 1, grade: 'III' });
+    const shownBefore = first.item({ studyId: s.id, raterId: 'a', index: 2 }).signal;
+    stores.forEach((x) => x.close());
+    const reopened = new StudyService(open());
     expect(reopened.progress({ studyId: s.id, raterId: 'a' })).toMatchObject({
       done: 2,
       nextIndex: 2,
     });
-    expect(reopened.item({ studyId: s.id, raterId: 'a', index: 1 }, poolFor).grade).toBe('II');
-    expect(reopened.item({ studyId: s.id, raterId: 'b', index: 1 }, poolFor).grade).toBeNull();
-    expect(() => reopened.item({ studyId: s.id, raterId: 'c', index: 0 }, poolFor)).toThrow(
-      /rater 'c' is not part of study/,
-    );
-    expect(() => reopened.grade({ studyId: s.id, raterId: 'a', index: 6, grade: 'I' })).toThrow(
-      /out of range/,
-    );
+    expect(reopened.item({ studyId: s.id, raterId: 'a', index: 1 }).grade).toBe('III');
+    expect(reopened.item({ studyId: s.id, raterId: 'a', index: 2 }).grade).toBeNull();
+    expect(reopened.item({ studyId: s.id, raterId: 'a', index: 2 }).signal).toEqual(shownBefore);
   });
 
-  it('exports grades with ratios, per-rater counts and kappas', () => {
-    const studies = new StudyService(join(tmp, 'studies2'));
+  it('exports grades with ratios, per-rater counts, kappas and the segment key', () => {
+    const studies = new StudyService(open());
     const s = studies.create(
       { name: 'k', nItems: 4, raters: ['a', 'b'], seed: 1 },
-      demo,
-      flat,
+      pool,
+      half,
       'm',
     );
     // Both raters give the same grade to the same item: kappa = 1.
     const gradeOf = ['I', 'II', 'III', 'I'] as const;
+    const shownTo = (r: string, i: number) =>
+      studies.item({ studyId: s.id, raterId: r, index: i }).signal[0].slice(0, 20).join();
+    const aOrder = Array.from({ length: 4 }, (_, k) => shownTo('a', k));
     for (const r of ['a', 'b']) {
       for (let i = 0; i < 4; i++) {
-        const shown = studies
-          .item({ studyId: s.id, raterId: r, index: i }, poolFor)
-          .signal[0].slice(0, 20)
-          .join();
-        const itemNo = Array.from({ length: 4 }, (_, k) =>
-          studies
-            .item({ studyId: s.id, raterId: 'a', index: k }, poolFor)
-            .signal[0].slice(0, 20)
-            .join(),
-        ).indexOf(shown);
+        const itemNo = aOrder.indexOf(shownTo(r, i));
         studies.grade({ studyId: s.id, raterId: r, index: i, grade: gradeOf[itemNo] });
       }
     }
@@ -181,9 +212,53 @@ describe('StudyService', () => {
     expect(json.summary.cohen[0].kappa).toBeCloseTo(1, 10);
     expect(json.summary.fleiss.kappa).toBeCloseTo(1, 10);
     expect(json.items).toHaveLength(4);
+    for (const k of json.items as Array<{ segmentId: number; recordId: string; label: string }>) {
+      const info = infos.find((x) => x.id === k.segmentId)!;
+      expect([k.recordId, k.label]).toEqual([info.recordId, info.label]);
+    }
     const csv = studies.export({ studyId: s.id, format: 'csv' }).text;
     expect(csv).toMatch(/^ratio,study %,50,25,25,8$/m);
     expect(csv).toMatch(/^cohen,a vs b \(n=4\),,,,1$/m);
+    expect(csv).toMatch(/^itemId,segmentId,recordId,offset,label$/m);
+  });
+});
+
+describe('FlagService (SQLite store)', () => {
+  it('keeps flagged beats and decisions in the store across re-scans and restarts', () => {
+    const path = join(tmp, 'flags.sqlite');
+    const store = openStore(path);
+    const { record, beats } = synthesizeRecord({ seed: 2, durationSeconds: 20, pvcRate: 0.1 });
+    store.records.import({ record, format: 'synthetic', checksum: 'x', beats });
+    const flags = new FlagService(store);
+    const scan = [
+      { sample: 700, score: 0.91, segmentLabel: 'PVC', segmentProbability: 0.8 },
+      { sample: 1500, score: 0.7, segmentLabel: 'PVC', segmentProbability: 0.8 },
+    ];
+    const rows = flags.replace(record.id, scan);
+    expect(rows.map((r) => [r.id, r.decision])).toEqual([
+      [`${record.id}@700`, 'pending'],
+      [`${record.id}@1500`, 'pending'],
+    ]);
+    expect(flags.review(record.id, rows[0].id, 'rejected').decision).toBe('rejected');
+    expect(flags.review(record.id, rows[0].id, 'accepted').decision).toBe('accepted');
+    expect(flags.review(record.id, rows[1].id, 'rejected').decision).toBe('rejected');
+    expect(flags.review(record.id, rows[1].id, 'pending').decision).toBe('pending');
+    expect(store.reviews.list(record.id).map((r) => r.decision)).toEqual(['reject', 'accept']);
+    expect(() => flags.review(record.id, `${record.id}@1`, 'accepted')).toThrow(/not in record/);
+    expect(() => flags.review(record.id, 'other@700', 'accepted')).toThrow(/not in record/);
+    // A re-scan keeps the decision of a beat flagged again.
+    flags.replace(record.id, [scan[0], { ...scan[1], sample: 2100 }]);
+    store.close();
+    const reopened = new FlagService(openStore(path));
+    const after = reopened.list(record.id);
+    expect(after.map((r) => [r.sample, r.decision])).toEqual([
+      [700, 'accepted'],
+      [2100, 'pending'],
+    ]);
+    expect(reopened.export(record.id, 'csv', 360).text).toMatch(
+      /,700,1\.944,0\.91,PVC,0\.8,accepted$/m,
+    );
+    expect(() => reopened.replace('missing', scan)).toThrow(/record missing is not in the store/);
   });
 });
 
@@ -265,9 +340,89 @@ describe('grade study over the store', () => {
     expect(Object.keys(item)).not.toContain('label');
     const key = JSON.parse(
       (await services.impl['studies:export']({ studyId: study.id, format: 'json' })).text,
-    ) as { items: Array<{ segmentIndex: number; label: string }> };
-    expect(key.items.every((k) => ids.includes(k.segmentIndex))).toBe(true);
+    ) as { items: Array<{ segmentId: number; label: string }> };
+    // Only the segments prepared into the store, not the demo's (which the store also holds now).
+    expect(key.items.every((k) => ids.includes(k.segmentId))).toBe(true);
     expect(key.items.every((k) => k.label === 'PVC')).toBe(true);
     services.close();
   });
+});
+
+describe('app services over the store', () => {
+  it(
+    'writes the demo once, keeps study items blinded, and grades survive a restart',
+    { timeout: 60_000 },
+    async () => {
+      const { createAppServices } = await import('../../src-main/app/services');
+      const { createEventBus } = await import('../../src-main/ipc/events');
+      const home = join(tmp, 'restart');
+      const start = () =>
+        createAppServices({ shell: 'browser', events: createEventBus(), home, demo: true });
+      const first = await start();
+      const counts = first.store!.counts();
+      expect(counts.records).toBeGreaterThan(1); // demo-1 and the synthetic study's records
+      expect(first.library.list().map((r) => r.id)).toContain('demo-1');
+      const study = await first.impl['studies:create']({
+        name: 'restart',
+        nItems: 6,
+        raters: ['rater-a', 'rater-b'],
+        seed: 11,
+      });
+      for (const [index, grade] of [
+        [0, 'I'],
+        [1, 'III'],
+        [2, 'II'],
+      ] as const) {
+        await first.impl['studies:grade']({ studyId: study.id, raterId: 'rater-a', index, grade });
+      }
+      // Blinding: the payload names no label, prediction, probability, record or segment.
+      const item = await first.impl['studies:item']({
+        studyId: study.id,
+        raterId: 'rater-a',
+        index: 3,
+      });
+      const text = JSON.stringify(item);
+      expect(text).not.toMatch(
+        /label|predict|probab|PVC|APB|record|segment|offset|syn-|demo-1|rater-b/i,
+      );
+      const segmentIds = first.store!.studies.items(Number(study.id)).map((it) => it.segmentId);
+      const demoRecords = new Set(
+        first
+          .store!.segments.list({ task: 'pvc-apb' })
+          .filter((x) => segmentIds.includes(x.id))
+          .map((x) => x.recordId),
+      );
+      expect([...demoRecords].every((r) => /^syn-7-\d+$/.test(r))).toBe(true);
+      first.close();
+
+      const second = await start();
+      const data = (c: Record<string, number>) => [
+        c.records,
+        c.record_signals,
+        c.beats,
+        c.segments,
+      ];
+      expect(data(second.store!.counts())).toEqual(data(counts)); // the demo is not written twice
+      expect(second.store!.counts().grades).toBe(3);
+      const [again] = await second.impl['studies:list']({});
+      expect(again).toMatchObject({ id: study.id, graded: { 'rater-a': 3, 'rater-b': 0 } });
+      expect(
+        await second.impl['studies:progress']({ studyId: study.id, raterId: 'rater-a' }),
+      ).toMatchObject({
+        done: 3,
+        nextIndex: 3,
+      });
+      const graded = await second.impl['studies:item']({
+        studyId: study.id,
+        raterId: 'rater-a',
+        index: 1,
+      });
+      expect(graded.grade).toBe('III');
+      expect(graded.signal).toEqual(
+        (await second.impl['studies:item']({ studyId: study.id, raterId: 'rater-a', index: 1 }))
+          .signal,
+      );
+      second.close();
+    },
+  );
 });

@@ -318,6 +318,8 @@ describe('runs, models, predictions, studies, reviews', () => {
       [segIds[0], 'item-b'],
     ]);
     expect(items[1].attention[999]).toBe(2);
+    expect(s.studies.item(study.id, 1)).toEqual(items[1]);
+    expect(s.studies.item(study.id, 2)).toBeNull();
     const ann = s.studies.rater('ann');
     expect(s.studies.addRater(study.id, 'ann')).toBe(ann);
     s.studies.grade({ itemId: items[0].id, raterId: ann, grade: 'II', durationMs: 4200 });
@@ -358,5 +360,42 @@ describe('runs, models, predictions, studies, reviews', () => {
     expect(() =>
       s.reviews.add({ recordId: 'nope', beatSample: 1, attentionScore: 0, decision: 'reject' }),
     ).toThrow(/record nope is not in the store/);
+  });
+});
+
+describe('flagged beats', () => {
+  it("replaces a record's flagged beats per scan, keeps reviews, withdraws decisions", () => {
+    const s = open();
+    s.records.import(fakeImport('100'));
+    const beat = (beatSample: number, attentionScore = 0.9) => ({
+      beatSample,
+      attentionScore,
+      segmentLabel: 'PVC',
+      probability: 0.75,
+    });
+    s.flaggedBeats.replaceForRecord('100', [beat(300), beat(120, 0.5)]);
+    expect(s.flaggedBeats.list('100').map((b) => [b.beatSample, b.attentionScore])).toEqual([
+      [120, 0.5],
+      [300, 0.9],
+    ]);
+    s.reviews.add({ recordId: '100', beatSample: 300, attentionScore: 0.9, decision: 'accept' });
+    s.reviews.add({ recordId: '100', beatSample: 120, attentionScore: 0.5, decision: 'reject' });
+    s.flaggedBeats.replaceForRecord('100', [beat(300)]);
+    expect(s.flaggedBeats.list('100').map((b) => b.beatSample)).toEqual([300]);
+    expect(s.reviews.list('100')).toHaveLength(2);
+    expect(s.reviews.withdraw('100', 120)).toBe(1);
+    expect(s.reviews.list('100').map((r) => r.beatSample)).toEqual([300]);
+    // Bad input writes nothing: the earlier scan stays.
+    expect(() => s.flaggedBeats.replaceForRecord('100', [beat(5), beat(-1)])).toThrow(
+      /flagged beat 1: sample -1/,
+    );
+    expect(() =>
+      s.flaggedBeats.replaceForRecord('100', [{ ...beat(5), probability: 1.5 }]),
+    ).toThrow(/probability 1.5/);
+    expect(() => s.flaggedBeats.replaceForRecord('nope', [beat(5)])).toThrow(
+      /record nope is not in the store/,
+    );
+    expect(s.flaggedBeats.list('100').map((b) => b.beatSample)).toEqual([300]);
+    expect(s.counts().flagged_beats).toBe(1);
   });
 });

@@ -1,9 +1,15 @@
 import { migration001 } from './001_records';
 import { migration002 } from './002_models_runs';
 import { migration003 } from './003_studies_reviews';
+import { migration004 } from './004_flagged_beats';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** All migrations in order; the last version is the schema this build writes. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];
