@@ -4,6 +4,13 @@
  *   npx tsx bench/train-speed.ts                      # every backend present, both models
  *   npx tsx bench/train-speed.ts --backend wasm       # one backend (runs in this process)
  *   npx tsx bench/train-speed.ts --steps 5 --batches 10 --profile
+ *   npx tsx bench/train-speed.ts --backend wasm --compare --rounds 3   # + the previous default
+ *   npx tsx bench/train-speed.ts --backend wasm --methods joint \
+ *     --variant 'narrow={"segmenter":{"widths":[8,16,32,32,64]}}'      # any config override
+ *
+ * Models are timed in interleaved rounds (--rounds; each round runs --steps training steps and
+ * --batches inference batches of every model in turn) so that load changes on the shared machine
+ * hit all of them alike, and the ratios to the first model are printed.
  *
  * Prints segments/s for one Adam training step and for inference, at batch 32 (--batch) on (2 leads ×
  * 2000 samples) — MIT-BIH segments — for the joint and the classifier-only model, with the
@@ -19,7 +26,7 @@ import { initBackend, type BackendInfo, type BackendPreference } from '../src-ma
 import { defaultModelConfig } from '../src-main/model/config';
 import { weightedNllLoss } from '../src-main/model/loss';
 import { createModel } from '../src-main/model/registry';
-import type { Method } from '../src-main/model/types';
+import type { ClassifierConfig, Method, SegmenterConfig } from '../src-main/model/types';
 import { tf } from '../src-main/model/tf';
 import { createRng } from '../src-main/random';
 
@@ -35,6 +42,33 @@ interface Options {
   batches: number;
   profile: boolean;
   methods: Method[];
+  /** Extra configurations (`--variant name=json`), benchmarked interleaved with the methods. */
+  variants: Variant[];
+  /** Interleaved rounds: each round runs every model once, so load changes hit all alike. */
+  rounds: number;
+}
+
+/** A named model to benchmark: a method of the default config with optional overrides. */
+interface Variant {
+  name: string;
+  method: Method;
+  segmenter?: Partial<SegmenterConfig>;
+  classifier?: Partial<ClassifierConfig>;
+}
+
+/** The default joint model before the speed work (804,491 parameters), kept as a reference. */
+const PREVIOUS_JOINT: Variant = {
+  name: 'joint-prev',
+  method: 'joint',
+  segmenter: { widths: [8, 16, 32, 64, 128], kernelSize: 9 },
+};
+
+function parseVariant(spec: string): Variant {
+  const eq = spec.indexOf('=');
+  if (spec === 'joint-prev') return PREVIOUS_JOINT;
+  if (eq <= 0) throw new Error(`--variant ${spec}: expected name=json or joint-prev`);
+  const v = JSON.parse(spec.slice(eq + 1)) as Partial<Omit<Variant, 'name'>>;
+  return { ...v, method: v.method ?? 'joint', name: spec.slice(0, eq) };
 }
 
 function parseArgs(argv: string[]): Options {
@@ -45,6 +79,8 @@ function parseArgs(argv: string[]): Options {
     batches: 5,
     profile: false,
     methods: ['joint', 'classifier'],
+    variants: [],
+    rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -54,13 +90,16 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--batches') o.batches = Number(argv[++i]);
     else if (a === '--profile') o.profile = true;
     else if (a === '--methods') o.methods = argv[++i].split(',') as Method[];
+    else if (a === '--variant') o.variants.push(parseVariant(argv[++i]));
+    else if (a === '--compare') o.variants.push(PREVIOUS_JOINT);
+    else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
 }
 
 interface Result {
-  method: Method;
+  name: string;
   params: number;
   trainPerS: number;
   inferPerS: number;
@@ -85,69 +124,111 @@ function randomBatch(seed: number, batch: number): { x: tf.Tensor3D; y: tf.Tenso
   return { x: tf.tensor3d(x, [batch, N_SAMPLES, N_LEADS]), y: tf.tensor1d(y, 'int32') };
 }
 
-async function benchMethod(method: Method, o: Options): Promise<Result> {
+/** One model set up for timing: `step` trains on a fixed batch, `infer` predicts it. */
+interface Bench {
+  variant: Variant;
+  params: number;
+  step(): number;
+  infer(): void;
+  dispose(): void;
+  /** Accumulated wall and CPU ms and counts over the rounds. */
+  train: { wall: number; cpu: number; n: number };
+  inference: { wall: number; cpu: number; n: number };
+}
+
+function createBench(variant: Variant, o: Options): Bench {
   const cfg = defaultModelConfig({
-    method,
+    method: variant.method,
     nLeads: N_LEADS,
     nSamples: N_SAMPLES,
     fs: FS,
     classes: ['PVC', 'APB'],
+    segmenter: variant.segmenter,
+    classifier: variant.classifier,
   });
   const model = createModel(cfg, 1);
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = randomBatch(7, o.batch);
   const weights = model.trainableWeights();
-  const step = (): number => {
-    const loss = optimizer.minimize(
-      () => {
-        const out = model.forward(x, true);
-        out.attention?.dispose();
-        return weightedNllLoss(out.logits, y, [1, 1]);
-      },
-      true,
-      weights,
-    );
-    const v = loss!.dataSync()[0];
-    loss!.dispose();
-    return v;
-  };
-  const infer = (): void => {
-    const out = model.forward(x, false);
-    out.logits.dataSync();
-    out.logits.dispose();
-    out.attention?.dispose();
-  };
-  step(); // warm-up: kernel set-up, XNNPACK operator creation, optimizer slots
-  infer();
-  if (o.profile) await printProfile(method, step);
-  let t0 = performance.now();
-  let c0 = process.cpuUsage();
-  for (let i = 0; i < o.steps; i++) step();
-  const trainMs = (performance.now() - t0) / o.steps;
-  const trainCpuMs = cpuMs(c0) / o.steps;
-  t0 = performance.now();
-  c0 = process.cpuUsage();
-  for (let i = 0; i < o.batches; i++) infer();
-  const inferMs = (performance.now() - t0) / o.batches;
-  const inferCpuMs = cpuMs(c0) / o.batches;
-  const params = model.countParams();
-  model.dispose();
-  optimizer.dispose();
-  x.dispose();
-  y.dispose();
   return {
-    method,
-    params,
-    trainPerS: (o.batch * 1000) / trainMs,
-    inferPerS: (o.batch * 1000) / inferMs,
-    msPerTrainStep: trainMs,
-    msPerInferBatch: inferMs,
-    cpuMsPerTrainStep: trainCpuMs,
-    cpuMsPerInferBatch: inferCpuMs,
+    variant,
+    params: model.countParams(),
+    step() {
+      const loss = optimizer.minimize(
+        () => {
+          const out = model.forward(x, true);
+          out.attention?.dispose();
+          return weightedNllLoss(out.logits, y, [1, 1]);
+        },
+        true,
+        weights,
+      );
+      const v = loss!.dataSync()[0];
+      loss!.dispose();
+      return v;
+    },
+    infer() {
+      const out = model.forward(x, false);
+      out.logits.dataSync();
+      out.logits.dispose();
+      out.attention?.dispose();
+    },
+    dispose() {
+      model.dispose();
+      optimizer.dispose();
+      x.dispose();
+      y.dispose();
+    },
+    train: { wall: 0, cpu: 0, n: 0 },
+    inference: { wall: 0, cpu: 0, n: 0 },
   };
 }
 
-async function printProfile(method: Method, step: () => number): Promise<void> {
+function timeRuns(fn: () => unknown, n: number, acc: Bench['train']): void {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  acc.wall += performance.now() - t0;
+  acc.cpu += cpuMs(c0);
+  acc.n += n;
+}
+
+/**
+ * Benchmarks all models in interleaved rounds (each round: `steps` training steps, then
+ * `batches` inference batches, of every model in turn), so a change in the machine's load
+ * affects every model alike and their ratios stay comparable.
+ */
+async function benchAll(variants: Variant[], o: Options): Promise<Result[]> {
+  const benches = variants.map((v) => createBench(v, o));
+  for (const b of benches) {
+    b.step(); // warm-up: kernel set-up, XNNPACK operator creation, optimizer slots
+    b.infer();
+    if (o.profile) await printProfile(b.variant.name, () => b.step());
+  }
+  for (let r = 0; r < o.rounds; r++) {
+    for (const b of benches) {
+      timeRuns(() => b.step(), o.steps, b.train);
+      timeRuns(() => b.infer(), o.batches, b.inference);
+    }
+  }
+  return benches.map((b) => {
+    b.dispose();
+    const msPerTrainStep = b.train.wall / b.train.n;
+    const msPerInferBatch = b.inference.wall / b.inference.n;
+    return {
+      name: b.variant.name,
+      params: b.params,
+      trainPerS: (o.batch * 1000) / msPerTrainStep,
+      inferPerS: (o.batch * 1000) / msPerInferBatch,
+      msPerTrainStep,
+      msPerInferBatch,
+      cpuMsPerTrainStep: b.train.cpu / b.train.n,
+      cpuMsPerInferBatch: b.inference.cpu / b.inference.n,
+    };
+  });
+}
+
+async function printProfile(name: string, step: () => number): Promise<void> {
   const info = await tf.profile(() => {
     step();
   });
@@ -167,7 +248,7 @@ async function printProfile(method: Method, step: () => number): Promise<void> {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
   }
-  console.log(`\nprofile of one ${method} training step: ${total.toFixed(0)} ms in kernels`);
+  console.log(`\nprofile of one ${name} training step: ${total.toFixed(0)} ms in kernels`);
   for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
     console.log(
       `  ${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / total).toFixed(1)}%`,
@@ -191,12 +272,30 @@ async function runInProcess(o: Options): Promise<void> {
       `batch ${o.batch} × ${N_LEADS} leads × ${N_SAMPLES} samples; ${os.cpus().length} cores; ` +
       `load average ${load0.toFixed(2)}`,
   );
-  for (const method of o.methods) {
-    const r = await benchMethod(method, o);
+  const variants: Variant[] = [
+    ...o.methods.map((method): Variant => ({ name: method, method })),
+    ...o.variants,
+  ];
+  const results = await benchAll(variants, o);
+  const width = Math.max(10, ...results.map((r) => r.name.length));
+  for (const r of results) {
     console.log(
-      `${info.name.padEnd(10)} ${method.padEnd(10)} params ${String(r.params).padStart(8)}  ` +
+      `${info.name.padEnd(10)} ${r.name.padEnd(width)} params ${String(r.params).padStart(8)}  ` +
         `train ${fmtRatio(r.trainPerS, BAR.train)} seg/s [${r.msPerTrainStep.toFixed(0)} ms/step, cpu ${r.cpuMsPerTrainStep.toFixed(0)} ms]  ` +
         `infer ${fmtRatio(r.inferPerS, BAR.infer)} seg/s [${r.msPerInferBatch.toFixed(0)} ms/batch, cpu ${r.cpuMsPerInferBatch.toFixed(0)} ms]`,
+    );
+  }
+  if (results.length > 1) {
+    const ref = results[0];
+    console.log(
+      `ratios to ${ref.name} (same run, interleaved): ` +
+        results
+          .slice(1)
+          .map(
+            (r) =>
+              `${r.name} train ×${(r.trainPerS / ref.trainPerS).toFixed(2)} infer ×${(r.inferPerS / ref.inferPerS).toFixed(2)}`,
+          )
+          .join('; '),
     );
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;

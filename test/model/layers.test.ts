@@ -4,6 +4,7 @@ import {
   L2_POOL_EPS,
   ParamStore,
   batchNorm,
+  batchNormReluTraining,
   conv1d,
   convBnRelu,
   createBatchNorm,
@@ -159,6 +160,44 @@ describe('batchNorm', () => {
     expect(Array.from(bn.movingMean.dataSync())).toEqual(before);
     const mv = bn.movingVar.dataSync();
     expect(yInf[0][0][0]).toBeCloseTo((1 - 0.25) / Math.sqrt(mv[0] + 1e-5), 4);
+  });
+});
+
+describe('batchNormReluTraining', () => {
+  it('gives the values, gradients and moving averages of relu(batchNorm(x, training))', () => {
+    const rng = createRng(11);
+    const rand = (n: number, lo: number) => Array.from({ length: n }, () => lo + rng.next());
+    const makeBn = () => {
+      const bn = createBatchNorm(new ParamStore(createRng(1)), 'bn', 3);
+      bn.gamma.assign(tf.tensor1d([0.7, 1.3, -0.4]));
+      bn.beta.assign(tf.tensor1d([0.2, -0.3, 0.1]));
+      return bn;
+    };
+    const x = tf.tensor3d(rand(2 * 9 * 3, -0.5), [2, 9, 3]);
+    // A weighted sum, so dy differs per element (a plain sum would hide errors in dx).
+    const w = tf.tensor3d(rand(2 * 9 * 3, -0.5), [2, 9, 3]);
+    const run = (f: (xx: tf.Tensor3D, bn: ReturnType<typeof makeBn>) => tf.Tensor3D) => {
+      const bn = makeBn();
+      const y = f(x, bn);
+      // gamma and beta as plain tensors (not variables), so tf.grads can differentiate them.
+      const g = tf.grads((xx: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) =>
+        tf.sum(tf.mul(f(xx as tf.Tensor3D, { ...bn, gamma, beta } as never), w)),
+      )([x, bn.gamma.clone(), bn.beta.clone()]);
+      return {
+        y: Array.from(y.dataSync()),
+        grads: g.map((t) => Array.from(t.dataSync())),
+        moving: [...bn.movingMean.dataSync(), ...bn.movingVar.dataSync()],
+      };
+    };
+    const fused = run((xx, bn) => batchNormReluTraining(xx, bn));
+    const plain = run((xx, bn) => tf.relu(batchNorm(xx, bn, true)));
+    expect(fused.y.some((v) => v === 0) && fused.y.some((v) => v > 0)).toBe(true);
+    fused.y.forEach((v, i) => expect(v).toBeCloseTo(plain.y[i], 5));
+    fused.moving.forEach((v, i) => expect(v).toBeCloseTo(plain.moving[i], 6));
+    expect(fused.grads.length).toBe(3);
+    fused.grads.forEach((g, j) =>
+      g.forEach((v, i) => expect(v, `input ${j}[${i}]`).toBeCloseTo(plain.grads[j][i], 4)),
+    );
   });
 });
 

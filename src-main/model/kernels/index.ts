@@ -7,6 +7,8 @@
  *   Conv2D, so it is replaced (unless BEATLENS_WASM_NATIVE_CONV_BACKPROP=1, kept for comparison).
  * - Conv2D, FusedConv2D: wrapped to pass 'same' padding explicitly (wasm bug, see
  *   conv2d-same-padding.ts).
+ * - Identity: wasm's copies the buffer on every clone (each tensor saved for a gradient); replaced
+ *   by a reference-counted share (identity-shared.ts).
  * Every other kernel a conv1d / batch-norm / pooling / upsampling / dense network needs for
  * training exists in wasm 4.22 (checked by test/model/kernels/training-kernels.test.ts).
  */
@@ -15,6 +17,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2dGradConfig } from './conv2d-grad';
 import { explicitSamePaddingConfig } from './conv2d-same-padding';
+import { sharedIdentityConfig } from './identity-shared';
 
 let gradientRegistered = false;
 const kernelsRegistered = new Set<string>();
@@ -42,6 +45,7 @@ export function registerGradientKernels(backendName = 'wasm'): void {
       const original = tf.getKernel(name, backendName);
       if (original != null) replaceKernel(explicitSamePaddingConfig(original));
     }
+    replaceKernel(sharedIdentityConfig(backendName));
   }
   kernelsRegistered.add(backendName);
 }
@@ -51,4 +55,5 @@ export {
   conv2dBackpropInputConfig,
   conv2dGradConfig,
   explicitSamePaddingConfig,
+  sharedIdentityConfig,
 };
