@@ -19,11 +19,12 @@ export const DEFAULT_ARCHITECTURE = 'unet1d-cnn';
 /**
  * Window pooling length: about half a normal beat (~0.42 s), scaled with fs and rounded to a
  * multiple of 50 samples, which reproduces both of the paper's choices: 150 at 360 Hz and 200
- * at 500 Hz (exact scaling would give 208). Below ~120 Hz the exact value is kept.
+ * at 500 Hz (exact scaling would give 208). Below 240 Hz (under 100 samples) the exact value is
+ * kept, where a 50-sample step would be too coarse.
  */
 export function defaultKernelSamples(fs: number): number {
   const exact = (150 * fs) / 360;
-  return exact >= 25 ? Math.round(exact / 50) * 50 : Math.max(1, Math.round(exact));
+  return exact >= 100 ? Math.round(exact / 50) * 50 : Math.max(1, Math.round(exact));
 }
 
 /**

@@ -13,6 +13,7 @@ describe('defaultModelConfig', () => {
     expect(defaultKernelSamples(250)).toBe(100);
     expect(defaultKernelSamples(1000)).toBe(400);
     expect(defaultKernelSamples(50)).toBe(21);
+    expect(defaultKernelSamples(90)).toBe(38);
     const cfg = defaultModelConfig({
       method: 'joint',
       nLeads: 12,
