@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { loadRecordFile } from '../ecg/import/load';
 import { initBackend, type BackendPreference } from '../model/backend';
+import { ATTENTION_PENALTY_KINDS } from '../model/regularisers';
 import { loadModel } from '../model/weights';
 import { METHODS, POOLINGS, type Method, type Pooling } from '../model/types';
 import { defaultStorePath, openStore } from '../store';
@@ -73,6 +74,8 @@ interface CommonOpts {
   task: string;
   preset: string;
   epochs?: string;
+  attentionPenalty?: string;
+  attentionPenaltyKind?: string;
   seed: string;
   nSegments: string;
   fs: string;
@@ -85,7 +88,19 @@ interface CommonOpts {
 
 function resolvePreset(o: CommonOpts): TrainPreset {
   const name = oneOf('preset', o.preset, PRESET_NAMES);
-  return getPreset(name, o.epochs ? { epochs: int('epochs', o.epochs, 1) } : {});
+  return getPreset(name, {
+    ...(o.epochs ? { epochs: int('epochs', o.epochs, 1) } : {}),
+    ...(o.attentionPenalty !== undefined ? { attentionPenalty: Number(o.attentionPenalty) } : {}),
+    ...(o.attentionPenaltyKind !== undefined
+      ? {
+          attentionPenaltyKind: oneOf(
+            'attention-penalty-kind',
+            o.attentionPenaltyKind,
+            ATTENTION_PENALTY_KINDS,
+          ),
+        }
+      : {}),
+  });
 }
 
 function addCommon(cmd: Command): Command {
@@ -93,6 +108,8 @@ function addCommon(cmd: Command): Command {
     .option('--task <task>', 'labelling task', 'pvc-apb')
     .option('--preset <name>', `training preset: ${PRESET_NAMES.join('|')}`, 'fast')
     .option('--epochs <n>', 'override the preset epochs')
+    .option('--attention-penalty <λ>', 'weight of the attention sparsity penalty (0 = off)')
+    .option('--attention-penalty-kind <kind>', `${ATTENTION_PENALTY_KINDS.join('|')}`)
     .option('--seed <n>', 'seed for data, folds, init and shuffling', '1')
     .option('--n-segments <n>', 'synthetic: number of segments', '300')
     .option('--fs <hz>', 'synthetic: sampling frequency (2000 samples at 360 Hz, scaled)', '360')

@@ -15,6 +15,7 @@ import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
 import { datasetLabels, datasetToTensor } from '../model/input';
 import { classWeights as balancedWeights, weightedNllLoss } from '../model/loss';
+import { attentionPenalty } from '../model/regularisers';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { learningRateAt, type TrainPreset } from './presets';
 
@@ -131,6 +132,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainHistory> {
   const optimizer = tf.train.adam(preset.learningRate);
   const optimizerLr = optimizer as unknown as { learningRate: number };
   const nBatches = Math.ceil(o.trainIdx.length / preset.batchSize);
+  // The attention penalty enters the training loss only; validation loss (model selection, the
+  // Fig. 2 curves) stays the class-weighted NLL so runs with and without it compare directly.
+  const penaltyWeight = preset.attentionPenalty ?? 0;
   const fingerprint = fingerprintOf(o, classWeights);
 
   let history: EpochRecord[] = [];
@@ -164,7 +168,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainHistory> {
           const x = datasetToTensor(ds, idx);
           const y = datasetLabels(ds, idx);
           return optimizer.minimize(
-            () => weightedNllLoss(model.forward(x, true).logits, y, classWeights),
+            () => {
+              const out = model.forward(x, true);
+              const nll = weightedNllLoss(out.logits, y, classWeights);
+              if (!(penaltyWeight > 0) || !out.attention) return nll;
+              const penalty = attentionPenalty(out.attention, preset.attentionPenaltyKind);
+              return tf.add(nll, tf.mul(penalty, penaltyWeight)) as tf.Scalar;
+            },
             true,
             vars,
           )!;
