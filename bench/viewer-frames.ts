@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
 import { serveApp } from '../src-main/app/serve';
 import { synthesizeRecord } from '../src-main/ecg/synthetic';
 import { createModel } from '../src-main/model/registry';
 import { defaultModelConfig } from '../src-main/model/config';
+import { launchChromium } from '../test/helpers/chromium';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,20 +65,7 @@ try {
     1,
   );
   app.services.library.setModel({ model, note: 'untrained 12-lead bench model' });
-  const browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: process.env.BEATLENS_CHROMIUM ?? '/usr/bin/chromium',
-    viewport: { width: 1600, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium(join(tmp, 'profile'), { width: 1600, height: 1000 });
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`${app.bridge.url}/#/viewer/long`);
   await page.waitForSelector('[data-testid="viewer-plot"][data-has-attention="true"]', {

@@ -3,6 +3,7 @@
  * whole-record scans). Plain structured-clone data only.
  */
 import type { EcgRecord, Beat } from '../ecg/types';
+import type { TrainFold, TrainProgress } from '../ipc/contract';
 
 export interface TrainJobRequest {
   kind: 'train';
@@ -35,23 +36,10 @@ export interface ScanJobRequest {
 
 export type JobRequest = TrainJobRequest | ScanJobRequest;
 
+/** Training messages are the renderer's events without the job id (main adds it). */
 export type WorkerMessage =
-  | {
-      type: 'train-progress';
-      fold: number;
-      nFolds: number;
-      epoch: number;
-      nEpochs: number;
-      loss: number;
-      valLoss?: number;
-      valAccuracy?: number;
-    }
-  | {
-      type: 'train-fold';
-      fold: number;
-      metrics: Record<string, number>;
-      roc: Array<{ className: string; fpr: number[]; tpr: number[] }>;
-    }
+  | TrainProgress
+  | TrainFold
   | { type: 'train-done'; modelDir: string; note: string }
   | { type: 'scan-progress'; done: number; total: number }
   | {

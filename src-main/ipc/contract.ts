@@ -220,26 +220,30 @@ export interface Results {
   'flags:export': ExportResult;
 }
 
+/** One finished epoch of one fold, as the training worker reports it. */
+export interface TrainProgress {
+  type: 'train-progress';
+  fold: number;
+  nFolds: number;
+  epoch: number;
+  nEpochs: number;
+  loss: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+/** One finished fold's held-out metrics and per-class ROC curves, as the worker reports them. */
+export interface TrainFold {
+  type: 'train-fold';
+  fold: number;
+  metrics: Record<string, number>;
+  roc: Array<{ className: string; fpr: number[]; tpr: number[] }>;
+}
+
 /** Progress events streamed from long work (training, CV, scans) to the renderer. */
 export type AppEvent =
-  | {
-      type: 'train-progress';
-      jobId: string;
-      fold: number;
-      nFolds: number;
-      epoch: number;
-      nEpochs: number;
-      loss: number;
-      valLoss?: number;
-      valAccuracy?: number;
-    }
-  | {
-      type: 'train-fold';
-      jobId: string;
-      fold: number;
-      metrics: Record<string, number>;
-      roc: Array<{ className: string; fpr: number[]; tpr: number[] }>;
-    }
+  | (TrainProgress & { jobId: string })
+  | (TrainFold & { jobId: string })
   | { type: 'scan-progress'; jobId: string; recordId: string; done: number; total: number }
   | { type: 'job-state'; job: JobSummary };
 

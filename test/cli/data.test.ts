@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+import { runCli as cli } from '../helpers/cli';
 import { outflowPvcAxis, synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
 import { createRng } from '../../src-main/random';
@@ -20,25 +20,6 @@ afterAll(() => tmp.cleanup());
 let n = 0;
 /** A fresh store path per test. */
 const freshStore = () => join(tmp.dir, `store-${++n}.sqlite`);
-
-/** Runs the CLI in-process; returns exit code and captured stdout/stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(['node', 'beatlens', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

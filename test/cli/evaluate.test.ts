@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as cli } from '../helpers/cli';
 import { openStore } from '../../src-main/store';
 import { prepareSyntheticIntoStore } from '../../src-main/store/ingest';
 import { dataset } from '../helpers/data';
@@ -11,43 +11,23 @@ import { tinyCvRun } from '../evaluate/cvFixture';
 const dir = mkdtempSync(join(tmpdir(), 'beatlens-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'beatlens', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
 describe('beatlens ablate', () => {
   it('names the missing MIT-BIH folder', async () => {
     const missing = join(dir, 'nowhere', 'mitdb');
-    const r = await run(['ablate', '--data', 'mitdb', '--data-dir', missing]);
+    const r = await cli('ablate', '--data', 'mitdb', '--data-dir', missing);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`MIT-BIH folder ${missing} not found`);
+    expect(r.stderr).toContain(`MIT-BIH folder ${missing} not found`);
   });
 
   it('rejects an unknown sweep', async () => {
-    const r = await run(['ablate', '--sweep', 'depth']);
+    const r = await cli('ablate', '--sweep', 'depth');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--sweep 'depth': use kernel, pooling, method/);
+    expect(r.stderr).toMatch(/--sweep 'depth': use kernel, pooling, method/);
   });
 
   it('runs a tiny pooling sweep on synthetic data and writes JSON, markdown and SVG', async () => {
     const out = join(dir, 'pooling');
-    const r = await run([
+    const r = await cli(
       'ablate',
       '--sweep',
       'pooling',
@@ -63,8 +43,8 @@ describe('beatlens ablate', () => {
       '0.125',
       '--out',
       out,
-    ]);
-    expect(r.err).toBe('');
+    );
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(join(out, 'ablation.json'), 'utf8'));
     expect(json.variants.map((v: { name: string }) => v.name)).toEqual(['l2', 'max']);
@@ -72,7 +52,7 @@ describe('beatlens ablate', () => {
     expect(readFileSync(join(out, 'ablation.md'), 'utf8')).toContain('| max | joint | max |');
     expect(readFileSync(join(out, 'curves.svg'), 'utf8')).toContain('<svg');
     // Re-rendering the folder through evaluate-localisation gives the same table.
-    const again = await run(['evaluate-localisation', out, '--out', join(dir, 'again')]);
+    const again = await cli('evaluate-localisation', out, '--out', join(dir, 'again'));
     expect(again.code).toBe(0);
     expect(readFileSync(join(dir, 'again', 'ablation.md'), 'utf8')).toBe(
       readFileSync(join(out, 'ablation.md'), 'utf8'),
@@ -111,8 +91,8 @@ describe('beatlens evaluate-localisation RUN', () => {
       store.close();
     }
     const out = join(dir, 'loc');
-    const r = await run(['evaluate-localisation', String(runId), '--store', path, '--out', out]);
-    expect(r.err).toBe('');
+    const r = await cli('evaluate-localisation', String(runId), '--store', path, '--out', out);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(join(out, 'localisation.json'), 'utf8'));
     expect(json.folds).toHaveLength(2);
@@ -122,9 +102,9 @@ describe('beatlens evaluate-localisation RUN', () => {
       expect(f.gradeCounts.III).toBe(0);
     }
     expect(readFileSync(join(out, 'localisation.md'), 'utf8')).toContain('| mean ± std |');
-    const missing = await run(['evaluate-localisation', '999', '--store', path]);
+    const missing = await cli('evaluate-localisation', '999', '--store', path);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain('run 999 is not in the store');
+    expect(missing.stderr).toContain('run 999 is not in the store');
   });
 });
 
@@ -132,9 +112,9 @@ const sample = dataset('wfdb-sample-data', '100.atr');
 
 describe('beatlens detect-qrs', () => {
   it.skipIf(!sample.present)('reports sensitivity on MIT-BIH record 100', async () => {
-    const r = await run(['detect-qrs', join(sample.dir, '100.hea')]);
+    const r = await cli('detect-qrs', join(sample.dir, '100.hea'));
     expect(r.code).toBe(0);
-    const m = /sensitivity ([0-9.]+), positive predictivity ([0-9.]+)/.exec(r.out);
+    const m = /sensitivity ([0-9.]+), positive predictivity ([0-9.]+)/.exec(r.stdout);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(0.95);
     expect(Number(m![2])).toBeGreaterThanOrEqual(0.95);
@@ -145,10 +125,10 @@ describe('beatlens evaluate-localisation on a cv output folder', () => {
   it('scores every method run folder inside it', async () => {
     const cvOut = join(dir, 'cv');
     await tinyCvRun(join(cvOut, 'joint-l2-stratified'), 6);
-    const r = await run(['evaluate-localisation', cvOut]);
-    expect(r.err).toBe('');
+    const r = await cli('evaluate-localisation', cvOut);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Localisation (attention) of the joint run');
+    expect(r.stdout).toContain('Localisation (attention) of the joint run');
     const json = JSON.parse(
       readFileSync(
         join(cvOut, 'joint-l2-stratified', 'localisation-attention', 'localisation.json'),
@@ -156,8 +136,8 @@ describe('beatlens evaluate-localisation on a cv output folder', () => {
       ),
     );
     expect(json.folds).toHaveLength(2);
-    const bad = await run(['evaluate-localisation', cvOut, '--source', 'lime']);
+    const bad = await cli('evaluate-localisation', cvOut, '--source', 'lime');
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain("--source 'lime'");
+    expect(bad.stderr).toContain("--source 'lime'");
   }, 60_000);
 });

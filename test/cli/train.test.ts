@@ -2,32 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+import { runCli as cli } from '../helpers/cli';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { openStore } from '../../src-main/store';
 
 const tmp = mkdtempSync(join(tmpdir(), 'beatlens-cli-train-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
-
-/** Runs the CLI in-process; returns exit code and captured stdout/stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(['node', 'beatlens', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('beatlens cv / export / predict', () => {
   it('cv mitdb without the database fails with one line naming the folder and the fix', async () => {

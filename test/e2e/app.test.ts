@@ -9,8 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { BLINDED_ITEM_KEYS } from '../helpers/blinding';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 import { dataset } from '../helpers/data';
 import { serveApp } from '../../src-main/app/serve';
 import type { ServedApp } from '../../src-main/app/serve';
@@ -18,23 +19,9 @@ import { createAppServices } from '../../src-main/app/services';
 import { createEventBus } from '../../src-main/ipc/events';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 
-const CHROMIUM = process.env.BEATLENS_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHOTS = resolve(ROOT, 'docs', 'screenshots');
 const sample = dataset('wfdb-sample-data', '100.hea');
-
-/** The only fields a rater's item may carry (blinding). */
-const BLINDED_KEYS = [
-  'fs',
-  'grade',
-  'index',
-  'nLeads',
-  'nSamples',
-  'raterId',
-  'signal',
-  'studyId',
-  'total',
-];
 
 describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
   let tmp: string;
@@ -52,21 +39,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       build: { outDir: staticDir, emptyOutDir: true },
     });
     app = await serveApp({ staticDir, home: join(tmp, 'home') });
-    // A fresh profile per run (launchPersistentContext owns --user-data-dir).
-    browser = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // A fresh profile per run.
+    browser = await launchChromium(join(tmp, 'chromium-profile'), { width: 1280, height: 800 });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('response', async (r) => {
       if (r.url().endsWith('/api/invoke/studies:item')) itemPayloads.push(await r.text());
@@ -174,7 +148,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
     for (const text of itemPayloads) {
       const env = JSON.parse(text) as { ok: boolean; value: Record<string, unknown> };
       expect(env.ok).toBe(true);
-      expect(Object.keys(env.value).sort()).toEqual(BLINDED_KEYS);
+      expect(Object.keys(env.value).sort()).toEqual(BLINDED_ITEM_KEYS);
       expect(text).not.toMatch(/label|predict|probab|PVC|APB|recordId|offset|rater-b/i);
     }
     // Grades are committed to the store: a restarted app (new services, same home) sees them.

@@ -15,8 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { synthesizeDataset } from '../../src-main/ecg/synthetic';
 import { evaluateLocalisation } from '../../src-main/evaluate/pipeline';
 import { initBackend } from '../../src-main/model/backend';
-import { defaultModelConfig } from '../../src-main/model/config';
-import { createModel } from '../../src-main/model/registry';
+import { smallJointModel } from '../helpers/model';
 import { classificationMetrics } from '../../src-main/train/metrics';
 import { getPreset } from '../../src-main/train/presets';
 import { innerValidationSplit, stratifiedKFold } from '../../src-main/train/splitters';
@@ -38,17 +37,7 @@ describe('joint attention trained with the sparsity penalty', () => {
       preset.valFraction,
       SEED + 7919 * (FOLD + 1),
     );
-    const model = createModel(
-      defaultModelConfig({
-        method: 'joint',
-        nLeads: ds.nLeads,
-        nSamples: ds.nSamples,
-        fs: ds.fs,
-        classes: ds.classes,
-        width: 0.25,
-      }),
-      SEED + FOLD,
-    );
+    const model = smallJointModel(ds, SEED + FOLD);
     try {
       await trainModel({
         model,

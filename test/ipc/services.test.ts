@@ -18,6 +18,7 @@ import type { Store } from '../../src-main/store/index';
 import { prepareSyntheticIntoStore } from '../../src-main/store/ingest';
 import { createModel } from '../../src-main/model/registry';
 import { defaultModelConfig } from '../../src-main/model/config';
+import { BLINDED_ITEM_KEYS } from '../helpers/blinding';
 
 const tmp = mkdtempSync(join(tmpdir(), 'beatlens-services-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -128,17 +129,7 @@ describe('StudyService (SQLite store)', () => {
     const b = Array.from({ length: 6 }, (_, i) =>
       studies.item({ studyId: s.id, raterId: 'b', index: i }),
     );
-    expect(Object.keys(a[0]).sort()).toEqual([
-      'fs',
-      'grade',
-      'index',
-      'nLeads',
-      'nSamples',
-      'raterId',
-      'signal',
-      'studyId',
-      'total',
-    ]);
+    expect(Object.keys(a[0]).sort()).toEqual(BLINDED_ITEM_KEYS);
     // The signal is A ⊙ D of a stored segment (A = 0.5 here); both raters see the same items in
     // other orders.
     const sig = (x: (typeof a)[number]) => x.signal[0].slice(0, 50).join(',');

@@ -5,64 +5,18 @@
  * beats, all segments) or not at all.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src-main/random';
 import { openStore } from '../../src-main/store';
 import { CRASH_RECORD, fakeImport, tempDir } from './fixtures';
+import { bundleChild, runAndKill } from './kill-child';
 
-const projectRoot = resolve(__dirname, '..', '..');
 const tmp = tempDir('beatlens-crash-');
 const childFile = join(tmp.dir, 'crash-child.cjs');
 
-beforeAll(async () => {
-  // Bundled once so each child starts in ~0.1 s instead of ~1 s through tsx.
-  await build({
-    entryPoints: [join(__dirname, 'crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: childFile,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-  });
-});
+beforeAll(() => bundleChild(join(__dirname, 'crash-child.ts'), childFile));
 afterAll(() => tmp.cleanup());
-
-/** Runs the child, kills it `killAfterMs` after it prints `ready` (or after spawn), returns its lines. */
-function runAndKill(
-  storePath: string,
-  start: number,
-  killAfterMs: number,
-  afterReady: boolean,
-): Promise<string[]> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [childFile, storePath, String(start)], {
-      env: { ...process.env, NODE_PATH: join(projectRoot, 'node_modules') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | null = null;
-    const arm = () => {
-      timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    };
-    if (!afterReady) arm();
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith('ready\n')) arm();
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL')
-        reject(new Error(`child exited with ${code}: ${err.split('\n')[0]}`));
-      else resolvePromise(out.split('\n').filter(Boolean));
-    });
-  });
-}
 
 const expected = fakeImport('x', CRASH_RECORD);
 const nBeats = expected.beats.length;
@@ -113,7 +67,7 @@ describe('crash safety', () => {
     const rng = createRng(11);
     for (let i = 0; i < 6; i++) {
       const path = join(tmp.dir, `fresh-${i}.sqlite`);
-      const lines = await runAndKill(path, 0, 40 + rng.int(200), false);
+      const lines = await runAndKill(childFile, [path, '0'], 40 + rng.int(200), false);
       checkStore(path, lines);
       const raw = new Database(path, { readonly: true });
       expect(raw.pragma('user_version', { simple: true })).toBeGreaterThan(0);
@@ -128,7 +82,7 @@ describe('crash safety', () => {
     let midImport = 0;
     let committedTotal = 0;
     for (let k = 0; k < kills; k++) {
-      const lines = await runAndKill(path, k * 1000, rng.int(150), true);
+      const lines = await runAndKill(childFile, [path, String(k * 1000)], rng.int(150));
       const last = lines[lines.length - 1] ?? '';
       if (last.startsWith('begin ')) midImport++;
       committedTotal += lines.filter((l) => l.startsWith('commit ')).length;
@@ -149,8 +103,8 @@ describe('crash safety', () => {
     openStore(path).close();
     // A child that hit SQLITE_BUSY would exit with an error before the kill, failing runAndKill.
     const [a, b] = await Promise.all([
-      runAndKill(path, 0, 1500, true),
-      runAndKill(path, 500_000, 1500, true),
+      runAndKill(childFile, [path, '0'], 1500),
+      runAndKill(childFile, [path, '500000'], 1500),
     ]);
     const commits = (lines: string[]) => lines.filter((l) => l.startsWith('commit ')).length;
     expect(commits(a)).toBeGreaterThan(0);

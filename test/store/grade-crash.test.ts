@@ -4,54 +4,19 @@
  * pass `PRAGMA integrity_check`, and every grade the child reported committed must be there, with
  * the latest committed value (a grade begun but not committed may be either value).
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudyService } from '../../src-main/app/studies';
 import { createRng } from '../../src-main/random';
 import { openStore } from '../../src-main/store';
 import { fakeImport, tempDir } from './fixtures';
+import { bundleChild, runAndKill } from './kill-child';
 
-const projectRoot = resolve(__dirname, '..', '..');
 const tmp = tempDir('beatlens-grade-crash-');
 const childFile = join(tmp.dir, 'grade-crash-child.cjs');
 
-beforeAll(async () => {
-  await build({
-    entryPoints: [join(__dirname, 'grade-crash-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: childFile,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-  });
-});
+beforeAll(() => bundleChild(join(__dirname, 'grade-crash-child.ts'), childFile));
 afterAll(() => tmp.cleanup());
-
-function runAndKill(args: string[], killAfterMs: number): Promise<string[]> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [childFile, ...args], {
-      env: { ...process.env, NODE_PATH: join(projectRoot, 'node_modules') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | null = null;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith('ready\n')) timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL')
-        reject(new Error(`child exited with ${code}: ${err.split('\n')[0]}`));
-      else resolvePromise(out.split('\n').filter(Boolean));
-    });
-  });
-}
 
 describe('grading crash safety', () => {
   it('SIGKILL while grading never loses a committed grade', { timeout: 60_000 }, async () => {
@@ -74,7 +39,7 @@ describe('grading crash safety', () => {
     let n = 0;
     let kills = 0;
     for (let round = 0; round < 12; round++) {
-      const lines = await runAndKill([path, study.id, String(n)], 20 + rng.next() * 150);
+      const lines = await runAndKill(childFile, [path, study.id, String(n)], 20 + rng.next() * 150);
       kills++;
       const last = lines.filter((l) => l.startsWith('begin ') || l.startsWith('commit ')).at(-1);
       const inFlight = last?.startsWith('begin ') ? Number(last.slice(6)) : null;

@@ -6,8 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src-main/model/tf';
 import { initBackend, type BackendInfo } from '../../src-main/model/backend';
 import { synthesizeDataset } from '../../src-main/ecg/synthetic';
-import { defaultModelConfig } from '../../src-main/model/config';
-import { createModel } from '../../src-main/model/registry';
+import { smallJointModel } from '../helpers/model';
 import { getPreset } from '../../src-main/train/presets';
 import { innerValidationSplit, stratifiedKFold } from '../../src-main/train/splitters';
 import { predictIndices, trainModel } from '../../src-main/train/trainer';
@@ -25,17 +24,7 @@ describe('end-to-end learning on synthetic data', () => {
     const ds = synthesizeDataset({ seed: 5, nSegments: 160, fs: 90 });
     const fold = stratifiedKFold(ds.y, 4, 5)[0]; // 40 held-out segments, 20 per class
     const { train, val } = innerValidationSplit(fold.train, ds.y, 0.15, 5);
-    const model = createModel(
-      defaultModelConfig({
-        method: 'joint',
-        nLeads: ds.nLeads,
-        nSamples: ds.nSamples,
-        fs: ds.fs,
-        classes: ds.classes,
-        width: 0.25,
-      }),
-      5,
-    );
+    const model = smallJointModel(ds, 5);
     const tensorsAtEpochEnd: number[] = [];
     const h = await trainModel({
       model,
