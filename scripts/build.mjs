@@ -2,7 +2,10 @@
 /**
  * Builds the app: main process, preload and the browser-serve entry with esbuild (CommonJS for
  * Electron; ESM for the Node server), and the renderer with Vite.
- * Usage: node scripts/build.mjs [--renderer-only|--main-only]
+ * The cross-validation fold worker is bundled too (fold-worker.cjs), since a packaged app has no
+ * TypeScript sources or tsx to fork foldWorker.ts with (see foldWorkerLaunch in
+ * src-main/train/workers.ts).
+ * Usage: node scripts/build.mjs [--renderer-only|--main-only] [--main-outdir DIR]
  */
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -10,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv[2];
+const args = process.argv.slice(2);
+const only = args.find((a) => a === '--renderer-only' || a === '--main-only');
+// --main-outdir DIR: write the main-process bundles elsewhere (the fold-worker test does).
+const outdirAt = args.indexOf('--main-outdir');
+const mainOutdir = outdirAt >= 0 ? resolve(args[outdirAt + 1]) : resolve(root, 'dist-main');
 
 if (only !== '--renderer-only') {
   const common = {
@@ -26,8 +33,9 @@ if (only !== '--renderer-only') {
       main: resolve(root, 'src-main/main.ts'),
       preload: resolve(root, 'src-main/preload.ts'),
       'job-worker': resolve(root, 'src-main/app/job-worker.ts'),
+      'fold-worker': resolve(root, 'src-main/train/foldWorker.ts'),
     },
-    outdir: resolve(root, 'dist-main'),
+    outdir: mainOutdir,
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     // Modules written as ESM read import.meta.url; give the CommonJS bundle the file's own URL.
@@ -39,4 +47,8 @@ if (only !== '--renderer-only') {
 if (only !== '--main-only') {
   await viteBuild({ configFile: resolve(root, 'vite.config.ts') });
 }
-console.log('built dist-main/ and dist-renderer/');
+console.log(
+  only === '--renderer-only'
+    ? 'built dist-renderer/'
+    : `built ${mainOutdir}${only === '--main-only' ? '' : ' and dist-renderer/'}`,
+);

@@ -9,6 +9,8 @@ import type { CoreModules } from './core';
 import { prepareSyntheticIntoStore, PAPER_TASK } from '../store/ingest';
 import { sha256Float32 } from '../store/index';
 import type { Store, StoredSegmentInfo } from '../store/index';
+import type { SegmentDataset } from '../ecg/types';
+import { PVC_APB_CLASSES } from '../train/datasets';
 
 /** Shape of the demo study: MIT-BIH-like, 2 leads at 360 Hz, 2000-sample segments. */
 export const DEMO = {
@@ -39,6 +41,22 @@ export function storedPools(store: Store): {
     demo: all.filter((s) => isDemoStudyRecord(s.recordId)),
     other: all.filter((s) => !isDemoStudyRecord(s.recordId)),
   };
+}
+
+/**
+ * The demo study's stored segments as a model-ready dataset, with `ids[i]` the store id of row i
+ * (so a training run's predictions name real segments). Reads what `ensureDemoInStore` wrote
+ * rather than synthesising it again, so training, studies and reviews see the same segments.
+ */
+export function loadDemoDataset(store: Store): SegmentDataset & { ids: number[] } {
+  const recordIds = [...new Set(storedPools(store).demo.map((s) => s.recordId))];
+  if (recordIds.length === 0) {
+    throw new BeatlensError(
+      'demo-missing',
+      `the store has no demo segments (records syn-${DEMO.seed}-<k>): start the app with the demo once`,
+    );
+  }
+  return store.segments.loadDataset({ task: PAPER_TASK, recordIds }, PVC_APB_CLASSES);
 }
 
 /**

@@ -17,12 +17,13 @@ export interface TrainJobRequest {
   seed: number;
   /** Optional epoch override (short demo runs, tests). */
   epochs?: number;
-  /** Which segments: the demo set (rebuilt from `dataset`), or H6's named 'store' / 'mitdb'. */
+  /**
+   * Which segments: the demo study's stored segments, or H6's named 'store' / 'mitdb'. 'demo'
+   * and 'store' are read from the store with their ids.
+   */
   source: 'demo' | 'store' | 'mitdb';
-  /** The store file for source 'store'. */
+  /** The store file for sources 'demo' and 'store'. */
   storePath: string;
-  /** The demo dataset is rebuilt in the worker from these (deterministic) parameters. */
-  dataset: { seed: number; nSegments: number; fs: number; nLeads: number; nSamples: number };
   modelWidth: number;
 }
 

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBeatlensError } from '../errors';
-import { synthesizeDataset } from '../ecg/synthetic';
+import type { SegmentDataset } from '../ecg/types';
 import { initBackend } from '../model/backend';
 import { defaultModelConfig } from '../model/config';
 import { createModel } from '../model/registry';
@@ -19,6 +19,8 @@ import { classificationMetrics, rocCurve } from '../train/metrics';
 import { writeJsonAtomic } from '../train/runInfo';
 import { loadNamedDataset } from '../train/datasets';
 import { scanRecord } from '../evaluate/scan';
+import { openStore } from '../store/index';
+import { loadDemoDataset } from './demo';
 import type {
   JobRequest,
   MainMessage,
@@ -34,17 +36,35 @@ port.on('message', (m: MainMessage) => {
 });
 const post = (m: WorkerMessage): void => port.postMessage(m);
 
+/**
+ * The training segments: the demo study's as stored by `ensureDemoInStore`, or a named dataset.
+ * `segmentIds[i]` is the store id of row i where the rows come from the store (null for mitdb).
+ */
+function loadTrainingSet(req: TrainJobRequest): {
+  ds: SegmentDataset;
+  segmentIds: number[] | null;
+} {
+  if (req.source === 'demo') {
+    const store = openStore(req.storePath);
+    try {
+      const { ids, ...ds } = loadDemoDataset(store);
+      return { ds, segmentIds: ids };
+    } finally {
+      store.close();
+    }
+  }
+  const named = loadNamedDataset({
+    name: req.source,
+    task: 'pvc-apb',
+    seed: req.seed,
+    storePath: req.storePath,
+  });
+  return { ds: named.data, segmentIds: named.segmentIds ?? null };
+}
+
 async function runTrain(req: TrainJobRequest): Promise<void> {
   await initBackend('auto');
-  const ds =
-    req.source === 'demo'
-      ? synthesizeDataset(req.dataset)
-      : loadNamedDataset({
-          name: req.source,
-          task: 'pvc-apb',
-          seed: req.seed,
-          storePath: req.storePath,
-        }).data;
+  const { ds, segmentIds } = loadTrainingSet(req);
   const preset = getPreset(req.preset, req.epochs ? { epochs: req.epochs } : {});
   const folds = stratifiedKFold(ds.y, 5, req.seed);
   const used = req.protocol === 'cv5' ? folds : folds.slice(0, 1);
@@ -125,6 +145,17 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
       },
       roc,
     };
+    // Test-fold predictions keyed by store segment id (when the rows came from the store).
+    writeJsonAtomic(join(foldDir, 'predictions.json'), {
+      classes: ds.classes,
+      items: test.map((i, r) => ({
+        segmentId: segmentIds ? segmentIds[i] : null,
+        label: ds.classes[ds.y[i]],
+        probabilities: Array.from(
+          probs.subarray(r * ds.classes.length, (r + 1) * ds.classes.length),
+        ),
+      })),
+    });
     await saveModel(model, lastModelDir, { fold: f, preset: preset.name, seed: req.seed });
     writeJsonAtomic(resultFile, result);
     post(result);

@@ -254,13 +254,6 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           epochs: args.epochs,
           source: args.dataset ?? 'demo',
           storePath: join(home, 'beatlens.sqlite'),
-          dataset: {
-            seed: DEMO.seed,
-            nSegments: DEMO.nSegments,
-            fs: DEMO.fs,
-            nLeads: DEMO.nLeads,
-            nSamples: DEMO.nSamples,
-          },
           modelWidth: DEMO.modelWidth,
         },
         async (m, job) => {

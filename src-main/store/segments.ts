@@ -30,6 +30,8 @@ export interface StoredSegment extends Segment {
 
 export interface SegmentFilter {
   recordId?: string;
+  /** Any of these records (e.g. the demo study's); an empty list matches nothing. */
+  recordIds?: string[];
   task?: string;
   label?: string;
 }
@@ -58,6 +60,14 @@ function where(filter: SegmentFilter): { sql: string; params: string[] } {
   if (filter.recordId !== undefined) {
     clauses.push('s.record_id = ?');
     params.push(filter.recordId);
+  }
+  if (filter.recordIds !== undefined) {
+    clauses.push(
+      filter.recordIds.length
+        ? `s.record_id IN (${filter.recordIds.map(() => '?').join(', ')})`
+        : '0 = 1',
+    );
+    params.push(...filter.recordIds);
   }
   if (filter.task !== undefined) {
     clauses.push('s.task = ?');

@@ -1,10 +1,13 @@
 /**
- * Runs cross-validation folds in parallel child processes (child_process.fork with tsx), one
+ * Runs cross-validation folds in parallel child processes (child_process.fork: the bundled
+ * fold-worker.cjs, or foldWorker.ts through tsx from the sources — see foldWorkerLaunch), one
  * fold at a time per worker, relaying training progress to the parent. Child processes rather
  * than worker_threads because each tfjs backend instance (and the wasm heap) is per process and
  * a crash or an out-of-memory in one fold must not take the run down.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
@@ -24,7 +27,38 @@ export type FromWorker =
   | { type: 'done'; result: FoldResult }
   | { type: 'error'; code: string | null; message: string };
 
-const workerScript = fileURLToPath(new URL('./foldWorker.ts', import.meta.url));
+/** How to start a fold worker process: the script and the Node flags it needs. */
+export interface FoldWorkerLaunch {
+  script: string;
+  execArgv: string[];
+  bundled: boolean;
+}
+
+/**
+ * Picks the fold worker for where this module runs. Bundled (esbuild's CommonJS output, e.g.
+ * dist-main/main.cjs in the packaged app) there are no TypeScript sources and no tsx, so the
+ * worker is the fold-worker.cjs that scripts/build.mjs writes beside the bundle; from the sources
+ * (tsx, vitest) it is foldWorker.ts run through tsx. `moduleUrl` is this module's URL (a
+ * parameter for tests).
+ */
+export function foldWorkerLaunch(moduleUrl: string = import.meta.url): FoldWorkerLaunch {
+  const self = fileURLToPath(moduleUrl);
+  if (extname(self) === '.cjs') {
+    const script = join(dirname(self), 'fold-worker.cjs');
+    if (!existsSync(script)) {
+      throw new BeatlensError(
+        'fold-worker-missing',
+        `${script} not found: rebuild with \`node scripts/build.mjs\` (it bundles the fold worker)`,
+      );
+    }
+    return { script, execArgv: [], bundled: true };
+  }
+  return {
+    script: fileURLToPath(new URL('./foldWorker.ts', moduleUrl)),
+    execArgv: ['--import', 'tsx'],
+    bundled: false,
+  };
+}
 
 export interface WorkerPoolOptions {
   data: SegmentDataset;
@@ -78,12 +112,24 @@ export function runFoldsInWorkers(o: WorkerPoolOptions): Promise<void> {
       child.send({ type: 'fold', task } satisfies ToWorker);
     };
 
+    let launch: FoldWorkerLaunch;
+    try {
+      launch = foldWorkerLaunch();
+    } catch (e) {
+      o.signal?.removeEventListener('abort', onAbort);
+      return rejectAll(e);
+    }
     for (let w = 0; w < o.workers; w++) {
-      const child = fork(workerScript, [], {
-        execArgv: ['--import', 'tsx'],
+      const child = fork(launch.script, [], {
+        execArgv: launch.execArgv,
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: { ...process.env, BEATLENS_WASM_THREADS: process.env.BEATLENS_WASM_THREADS ?? '1' },
+        env: {
+          ...process.env,
+          BEATLENS_WASM_THREADS: process.env.BEATLENS_WASM_THREADS ?? '1',
+          // Inside Electron, process.execPath is the app binary: run the worker as plain Node.
+          ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+        },
       });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => {
