@@ -30,6 +30,7 @@ const { values: a } = parseArgs({
   options: {
     lambdas: { type: 'string', default: '0,0.3,1' },
     kind: { type: 'string', default: 'mean-max' },
+    complement: { type: 'string', default: '0' },
     segments: { type: 'string', default: '64' },
     folds: { type: 'string', default: '3' },
     width: { type: 'string', default: '0.25' },
@@ -63,12 +64,19 @@ function rrOnlyAuroc(ds: SegmentDataset): number {
 const seed = Number(a.seed);
 const nSegments = Number(a.segments);
 // λ = 0 once, then every kind with every λ > 0: one process, so every row runs the same code.
-const settings: { lambda: number; kind: AttentionPenaltyKind }[] = [];
-for (const kind of a.kind!.split(',') as AttentionPenaltyKind[]) {
-  for (const lambda of a.lambdas!.split(',').map(Number)) {
-    if (lambda > 0 || !settings.some((x) => x.lambda === 0)) settings.push({ lambda, kind });
+// --complement λc,...: each setting again with the complement (deletion-game) penalty λc.
+const settings: { lambda: number; kind: AttentionPenaltyKind; lc: number }[] = [];
+for (const lc of a.complement!.split(',').map(Number)) {
+  for (const kind of a.kind!.split(',') as AttentionPenaltyKind[]) {
+    for (const lambda of a.lambdas!.split(',').map(Number)) {
+      if (lambda > 0 || !settings.some((x) => x.lambda === 0 && x.lc === lc)) {
+        settings.push({ lambda, kind, lc });
+      }
+    }
   }
 }
+const label = (lambda: number, kind: string, lc: number): string =>
+  `${lambda ? `${kind} ${lambda}` : '0 (off)'}${lc ? ` + complement ${lc}` : ''}`;
 const backend = await initBackend('auto');
 const data = synthesizeDataset({ seed, nSegments });
 console.log(
@@ -79,10 +87,11 @@ const diag: string[] = [];
 const all: unknown[] = [];
 const k150 = Math.max(1, Math.round((150 * data.fs) / 360));
 const f2 = (m: { mean: number; std: number }): string => fmtMeanStd(m as never, 2);
-for (const { lambda, kind } of settings) {
+for (const { lambda, kind, lc } of settings) {
   const preset = getPreset(a.preset!, {
     attentionPenalty: lambda,
     attentionPenaltyKind: kind,
+    complementPenalty: lc,
     ...(a.epochs ? { epochs: Number(a.epochs) } : {}),
   });
   const t0 = performance.now();
@@ -112,7 +121,7 @@ for (const { lambda, kind } of settings) {
     const perFold = folds.map((f) => f.summary.pooledAuroc.toFixed(2)).join(', ');
     const g = loc.pooledGradePercent;
     rows.push(
-      `| ${lambda ? `${kind} ${lambda}` : '0 (off)'} | ${fmtMeanStd(cls.accuracy)} | ${fmtMeanStd(cls.aucMacro)} | ${fmtMeanStd(loc.pooledAuroc)} | ${perFold} | ${fmtMeanStd(loc.meanSegmentAuroc)} | ${fmtMeanStd(loc.pointingGame)} | ${Math.round(g.I)}:${Math.round(g.II)}:${Math.round(g.III)} | ${((performance.now() - t0) / 1000).toFixed(0)} |`,
+      `| ${label(lambda, kind, lc)} | ${fmtMeanStd(cls.accuracy)} | ${fmtMeanStd(cls.aucMacro)} | ${fmtMeanStd(loc.pooledAuroc)} | ${perFold} | ${fmtMeanStd(loc.meanSegmentAuroc)} | ${fmtMeanStd(loc.pointingGame)} | ${Math.round(g.I)}:${Math.round(g.II)}:${Math.round(g.III)} | ${((performance.now() - t0) / 1000).toFixed(0)} |`,
     );
     // Diagnostics: beat AUROC within each class, how sparse A is (mean/max over the real
     // samples), and whether A favours the normal beat right after an ectopic one (the beat
@@ -161,9 +170,17 @@ for (const { lambda, kind } of settings) {
       }),
     );
     diag.push(
-      `| ${lambda ? `${kind} ${lambda}` : '0 (off)'} | ${data.classes.map((c, ci) => `${c} ${f2(byClass[ci])}`).join('; ')} | ${f2(sparsity)} | ${f2(postEctopic)} |`,
+      `| ${label(lambda, kind, lc)} | ${data.classes.map((c, ci) => `${c} ${f2(byClass[ci])}`).join('; ')} | ${f2(sparsity)} | ${f2(postEctopic)} |`,
     );
-    all.push({ lambda, kind, preset, cls, loc, folds: folds.map((f) => f.summary) });
+    all.push({
+      lambda,
+      kind,
+      complement: lc,
+      preset,
+      cls,
+      loc,
+      folds: folds.map((f) => f.summary),
+    });
     console.log(rows.at(-1));
     console.log(diag.at(-1));
   } finally {

@@ -76,6 +76,7 @@ interface CommonOpts {
   epochs?: string;
   attentionPenalty?: string;
   attentionPenaltyKind?: string;
+  complementPenalty?: string;
   seed: string;
   nSegments: string;
   fs: string;
@@ -91,6 +92,9 @@ function resolvePreset(o: CommonOpts): TrainPreset {
   return getPreset(name, {
     ...(o.epochs ? { epochs: int('epochs', o.epochs, 1) } : {}),
     ...(o.attentionPenalty !== undefined ? { attentionPenalty: Number(o.attentionPenalty) } : {}),
+    ...(o.complementPenalty !== undefined
+      ? { complementPenalty: Number(o.complementPenalty) }
+      : {}),
     ...(o.attentionPenaltyKind !== undefined
       ? {
           attentionPenaltyKind: oneOf(
@@ -110,6 +114,10 @@ function addCommon(cmd: Command): Command {
     .option('--epochs <n>', 'override the preset epochs')
     .option('--attention-penalty <λ>', 'weight of the attention sparsity penalty (0 = off)')
     .option('--attention-penalty-kind <kind>', `${ATTENTION_PENALTY_KINDS.join('|')}`)
+    .option(
+      '--complement-penalty <λc>',
+      'weight of the complement (deletion-game) penalty, joint only (0 = off)',
+    )
     .option('--seed <n>', 'seed for data, folds, init and shuffling', '1')
     .option('--n-segments <n>', 'synthetic: number of segments', '300')
     .option('--fs <hz>', 'synthetic: sampling frequency (2000 samples at 360 Hz, scaled)', '360')

@@ -72,6 +72,10 @@ export function createUnetCnn(config: ModelConfig, seed: number): BeatlensModel 
     },
     forwardFeatures,
     forwardHead,
+    forwardClassifier(input, training) {
+      checkInput(input);
+      return tf.tidy(() => classifier.head(classifier.features(input, training), training));
+    },
     trainableWeights: () =>
       store
         .weights()

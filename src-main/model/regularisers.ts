@@ -52,3 +52,35 @@ export function attentionPenalty(
     return tf.mean(tf.div(mean, tf.add(denom, EPS))) as tf.Scalar;
   });
 }
+
+/**
+ * Complement ("deletion game") penalty: mean over the batch of KL(p ‖ uniform) = Σ_c p_c log p_c
+ * + log C, where `logProbs` (batch × classes, log-softmax) is the classifier's prediction on the
+ * complement input (1 − Â) ⊙ D with Â = A / max_t A. A highlight map deletes the abnormal beats, so
+ * the complement carries no class evidence and the KL is ~0; a "hole" map (high on the normal
+ * beats, low at the PVC) leaves the PVC in the complement and pays for it. Returns a scalar ≥ 0.
+ */
+export function complementPenalty(logProbs: tf.Tensor2D): tf.Scalar {
+  if (logProbs.rank !== 2 || logProbs.shape[1] < 2) {
+    throw new BeatlensError(
+      'penalty-input',
+      `log-probabilities of shape [${logProbs.shape}] but the penalty expects (batch, classes >= 2)`,
+    );
+  }
+  return tf.tidy(() => {
+    const negEntropy = tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1);
+    return tf.mean(tf.add(negEntropy, Math.log(logProbs.shape[1]))) as tf.Scalar;
+  });
+}
+
+/**
+ * The complement input (1 − Â) ⊙ D of the deletion game, Â = A / (max_t A + ε) per segment.
+ * x: (batch, nSamples, nLeads); attention: (batch, nSamples), ≥ 0.
+ */
+export function complementInput(x: tf.Tensor3D, attention: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const a = tf.relu(attention);
+    const aHat = tf.div(a, tf.add(tf.max(a, 1, true), EPS));
+    return tf.mul(x, tf.expandDims(tf.sub(1, aHat), 2)) as tf.Tensor3D;
+  });
+}

@@ -104,6 +104,12 @@ export interface BeatlensModel {
   forwardFeatures(x: tf.Tensor3D, training: boolean): FeaturesOutput;
   /** The head: global average pooling + MLP + log-softmax over a feature map. */
   forwardHead(featureMap: tf.Tensor3D, training: boolean): tf.Tensor2D;
+  /**
+   * The classifier alone (convolutions + head → log-probabilities) on an arbitrary input of the
+   * classifier's shape (batch, nSamples, nLeads), bypassing the segmenter; used by the complement
+   * ("deletion game") penalty. Optional so other model families need not provide it.
+   */
+  forwardClassifier?(input: tf.Tensor3D, training: boolean): tf.Tensor2D;
   trainableWeights(): tf.Variable[];
   /** All weights with stable names, in a fixed order (what `saveModel` writes). */
   namedWeights(): NamedWeight[];

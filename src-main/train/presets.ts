@@ -46,6 +46,12 @@ export interface TrainPreset {
   attentionPenalty?: number;
   /** Which penalty λ weighs; default 'mean-max'. */
   attentionPenaltyKind?: AttentionPenaltyKind;
+  /**
+   * Weight λc of the complement ("deletion game") penalty, joint method only: KL from uniform of
+   * the classifier's prediction on (1 − A/max A) ⊙ D (src-main/model/regularisers.ts; not in the
+   * paper). Absent or 0 = off.
+   */
+  complementPenalty?: number;
 }
 
 const PRESETS: Record<PresetName, TrainPreset> = {
@@ -114,6 +120,12 @@ function validatePreset(p: TrainPreset): void {
   }
   if (p.attentionPenalty !== undefined && !(p.attentionPenalty >= 0 && p.attentionPenalty < 1e6)) {
     bad('attentionPenalty', p.attentionPenalty, 'it must be a finite number >= 0');
+  }
+  if (
+    p.complementPenalty !== undefined &&
+    !(p.complementPenalty >= 0 && p.complementPenalty < 1e6)
+  ) {
+    bad('complementPenalty', p.complementPenalty, 'it must be a finite number >= 0');
   }
   if (
     p.attentionPenaltyKind !== undefined &&

@@ -15,12 +15,16 @@ import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
 import { datasetLabels, datasetToTensor } from '../model/input';
 import { classWeights as balancedWeights, weightedNllLoss } from '../model/loss';
-import { attentionPenalty } from '../model/regularisers';
+import { attentionPenalty, complementInput, complementPenalty } from '../model/regularisers';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { learningRateAt, type TrainPreset } from './presets';
 
 /** What the loop needs of a model (BeatlensModel satisfies it). */
-export type TrainableModel = Pick<BeatlensModel, 'forward' | 'trainableWeights' | 'namedWeights'>;
+export type TrainableModel = Pick<
+  BeatlensModel,
+  'forward' | 'trainableWeights' | 'namedWeights' | 'forwardClassifier'
+> &
+  Partial<Pick<BeatlensModel, 'config'>>;
 
 export interface TrainProgress {
   /** Fold index (0-based) or -1 when not part of cross-validation. */
@@ -135,6 +139,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainHistory> {
   // The attention penalty enters the training loss only; validation loss (model selection, the
   // Fig. 2 curves) stays the class-weighted NLL so runs with and without it compare directly.
   const penaltyWeight = preset.attentionPenalty ?? 0;
+  const complementWeight = preset.complementPenalty ?? 0;
   const fingerprint = fingerprintOf(o, classWeights);
 
   let history: EpochRecord[] = [];
@@ -171,9 +176,24 @@ export async function trainModel(o: TrainOptions): Promise<TrainHistory> {
             () => {
               const out = model.forward(x, true);
               const nll = weightedNllLoss(out.logits, y, classWeights);
-              if (!(penaltyWeight > 0) || !out.attention) return nll;
-              const penalty = attentionPenalty(out.attention, preset.attentionPenaltyKind);
-              return tf.add(nll, tf.mul(penalty, penaltyWeight)) as tf.Scalar;
+              if (!out.attention) return nll;
+              let total: tf.Scalar = nll;
+              if (penaltyWeight > 0) {
+                const penalty = attentionPenalty(out.attention, preset.attentionPenaltyKind);
+                total = tf.add(total, tf.mul(penalty, penaltyWeight));
+              }
+              // Deletion game (joint only): the classifier on (1 − Â) ⊙ D should know nothing.
+              // BN runs in inference mode (moving averages, not updated) so the complement
+              // batches do not corrupt the statistics the real inputs are normalised with.
+              if (
+                complementWeight > 0 &&
+                model.forwardClassifier &&
+                model.config?.method === 'joint'
+              ) {
+                const logp = model.forwardClassifier(complementInput(x, out.attention), false);
+                total = tf.add(total, tf.mul(complementPenalty(logp), complementWeight));
+              }
+              return total;
             },
             true,
             vars,
