@@ -263,18 +263,8 @@ describe('beatlens prepare origin / prepare synthetic --task pvc-origin', () => 
       'record,label,patient\na,LVOT,P1\nb,RVOT,P2\nc,RVOT,P3\n',
     );
     const store = freshStore();
-    const r = await cli(
-      'prepare',
-      'origin',
-      '--dir',
-      dir,
-      '--labels',
-      labels,
-      '--fs',
-      '250',
-      '--store',
-      store,
-    );
+    const args = ['prepare', 'origin', '--dir', dir, '--labels', labels, '--fs', '250'];
+    const r = await cli(...args, '--store', store);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^record\s+patient\s+label/);
     expect(r.stdout).toMatch(/not in the labels CSV, left out: 1 record \(two\)/);
@@ -297,18 +287,7 @@ describe('beatlens prepare origin / prepare synthetic --task pvc-origin', () => 
     expect(s.records.get('c')).toMatchObject({ fs: 500, nLeads: 12, format: 'wfdb' });
     expect(s.records.get('c')!.nBeats).toBeGreaterThan(20);
     s.close();
-    const again = await cli(
-      'prepare',
-      'origin',
-      '--dir',
-      dir,
-      '--labels',
-      labels,
-      '--fs',
-      '250',
-      '--store',
-      store,
-    );
+    const again = await cli(...args, '--store', store);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/0 new, 0 replaced, 3 with segments rebuilt/);
     // Another patient for a stored record needs --replace.

@@ -84,21 +84,24 @@ beforeAll(async () => {
 const ds = toyDataset(256, 2);
 const trainIdx = ds.meta.map((_, i) => i);
 
+/** The tiny preset used by every run here, plus the penalty settings under test. */
+const gatePreset = (penalty: { attentionPenalty?: number; attentionPenaltyKind?: 'l1-l2' } = {}) =>
+  getPreset('tiny', {
+    epochs: 15,
+    batchSize: 16,
+    learningRate: 0.05,
+    valFraction: 0,
+    select: 'last',
+    ...penalty,
+  });
+
 async function train(lambda: number): Promise<{ gate: Float32Array; loss: number }> {
   const model = gatedModel();
   const h = await trainModel({
     model,
     train: ds,
     trainIdx,
-    preset: getPreset('tiny', {
-      epochs: 15,
-      batchSize: 16,
-      learningRate: 0.05,
-      valFraction: 0,
-      select: 'last',
-      attentionPenalty: lambda,
-      attentionPenaltyKind: 'l1-l2',
-    }),
+    preset: gatePreset({ attentionPenalty: lambda, attentionPenaltyKind: 'l1-l2' }),
     seed: 1,
   });
   const gate = model.gate();
@@ -133,13 +136,7 @@ describe('trainModel with an attention penalty', () => {
       model,
       train: ds,
       trainIdx,
-      preset: getPreset('tiny', {
-        epochs: 15,
-        batchSize: 16,
-        learningRate: 0.05,
-        valFraction: 0,
-        select: 'last',
-      }),
+      preset: gatePreset(),
       seed: 1,
     });
     expect(Array.from(model.gate())).toEqual(Array.from(zero.gate));

@@ -94,3 +94,39 @@ export function padOrCrop(
   }
   return out;
 }
+
+export type Shape4 = [number, number, number, number];
+
+/** The attributes tfjs passes to both convolution gradient kernels. */
+export interface ConvGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The forward convolution's geometry for a gradient kernel (channels-last only), from the
+ * forward input and filter shapes.
+ */
+export function forwardConvInfo(
+  kernelName: string,
+  backendName: string,
+  a: ConvGradAttrs,
+  inputShape: Shape4,
+  filterShape: Shape4,
+): tf.backend_util.Conv2DInfo {
+  if (a.dataFormat === 'NCHW') {
+    throw new Error(`${backendName} ${kernelName} supports dataFormat 'NHWC' only`);
+  }
+  return tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}

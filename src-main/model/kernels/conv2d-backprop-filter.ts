@@ -11,16 +11,16 @@
  * k=9 conv1d: 51 ms this way against 350–390 ms for per-tap or im2col BatchMatMul, with 41 ms for
  * the forward pass itself (see docs/backends-and-speed.md).
  */
-import { tf } from '../tf';
-import { composeKernel, padOrCrop } from './compose';
+import type { tf } from '../tf';
+import {
+  composeKernel,
+  forwardConvInfo,
+  padOrCrop,
+  type ConvGradAttrs,
+  type Shape4,
+} from './compose';
 
-type Shape4 = [number, number, number, number];
-
-interface FilterGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface FilterGradAttrs extends ConvGradAttrs {
   filterShape: Shape4;
 }
 
@@ -32,18 +32,12 @@ export function conv2dBackpropFilterConfig(backendName: string): tf.KernelConfig
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const a = attrs as unknown as FilterGradAttrs;
-      if (a.dataFormat === 'NCHW') {
-        throw new Error(`${backendName} Conv2DBackpropFilter supports dataFormat 'NHWC' only`);
-      }
-      const info = tf.backend_util.computeConv2DInfo(
+      const info = forwardConvInfo(
+        'Conv2DBackpropFilter',
+        backendName,
+        a,
         x.shape as Shape4,
         a.filterShape,
-        a.strides,
-        1,
-        a.pad,
-        a.dimRoundingMode,
-        false,
-        'channelsLast',
       );
       const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth } = info;
       const { top, left } = info.padInfo;

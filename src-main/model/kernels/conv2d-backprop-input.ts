@@ -9,16 +9,17 @@
  * forward conv. Other strided cases spread dy with s − 1 zeros between samples first (s× the
  * arithmetic, still far below the native loop).
  */
-import { tf } from '../tf';
-import { composeKernel, padOrCrop, type KernelScope } from './compose';
+import type { tf } from '../tf';
+import {
+  composeKernel,
+  forwardConvInfo,
+  padOrCrop,
+  type ConvGradAttrs,
+  type KernelScope,
+  type Shape4,
+} from './compose';
 
-type Shape4 = [number, number, number, number];
-
-interface InputGradAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface InputGradAttrs extends ConvGradAttrs {
   inputShape: Shape4;
 }
 
@@ -111,18 +112,12 @@ export function conv2dBackpropInputConfig(backendName: string): tf.KernelConfig 
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
       const a = attrs as unknown as InputGradAttrs;
-      if (a.dataFormat === 'NCHW') {
-        throw new Error(`${backendName} Conv2DBackpropInput supports dataFormat 'NHWC' only`);
-      }
-      const info = tf.backend_util.computeConv2DInfo(
+      const info = forwardConvInfo(
+        'Conv2DBackpropInput',
+        backendName,
+        a,
         a.inputShape,
         filter.shape as Shape4,
-        a.strides,
-        1,
-        a.pad,
-        a.dimRoundingMode,
-        false,
-        'channelsLast',
       );
       const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth } = info;
       const { top, left } = info.padInfo;
