@@ -8,6 +8,7 @@
  * can be paused and resumed.
  */
 import { toJsonArray } from './decimate';
+import { csvCell } from '../csv';
 import { BeatlensError } from '../errors';
 import type {
   BlindedStudyItem,
@@ -43,11 +44,6 @@ export interface StudyPool {
 interface StudyConfig {
   pool?: PoolName;
   modelNote?: string;
-}
-
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export class StudyService {
@@ -249,7 +245,7 @@ export class StudyService {
     const keyCsv = [
       'itemId,segmentId,recordId,offset,label',
       ...key.map((k) =>
-        [k.itemId, k.segmentId, k.recordId, k.offset, k.label].map(csvField).join(','),
+        [k.itemId, k.segmentId, k.recordId, k.offset, k.label].map(csvCell).join(','),
       ),
     ];
     const text = [summaryToCsv(summary), gradesToCsv(grades), keyCsv.join('\n') + '\n'].join('\n');

@@ -81,10 +81,25 @@ interface CommonOpts {
   nSegments: string;
   fs: string;
   dataDir?: string;
+  resample?: string;
+  records?: string;
   width: string;
   kernel?: string;
   backend: string;
   out: string;
+}
+
+/** The MIT-BIH options of a dataset spec (--data-dir, --resample, --records). */
+function mitdbSpec(o: CommonOpts): { dataDir?: string; resampleHz?: number; records?: string[] } {
+  const resampleHz = o.resample === undefined ? undefined : Number(o.resample);
+  if (resampleHz !== undefined && !(resampleHz > 0)) {
+    throw new BeatlensError('cli-option', `--resample=${o.resample} must be a rate in Hz`);
+  }
+  const records = o.records
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  return { dataDir: o.dataDir, resampleHz, records };
 }
 
 function resolvePreset(o: CommonOpts): TrainPreset {
@@ -122,6 +137,11 @@ function addCommon(cmd: Command): Command {
     .option('--n-segments <n>', 'synthetic: number of segments', '300')
     .option('--fs <hz>', 'synthetic: sampling frequency (2000 samples at 360 Hz, scaled)', '360')
     .option('--data-dir <dir>', 'mitdb: WFDB folder (default $BEATLENS_DATA/mitdb)')
+    .option(
+      '--resample <hz>',
+      'mitdb: resample the records to this rate first (segments keep their 5.6 s: 1000 samples at 180 Hz)',
+    )
+    .option('--records <list>', 'mitdb: comma-separated record names (default all 48)')
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')
     .option('--backend <name>', 'auto|tensorflow|wasm|cpu', 'auto');
@@ -139,6 +159,10 @@ export function registerTrainCommands(program: Command): void {
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
     .option('--protocol <p>', PROTOCOLS.join('|'), 'stratified')
     .option('--folds <k>', 'number of folds', '5')
+    .option(
+      '--fold <list>',
+      'run only these folds (0-based, comma-separated); the others stay for a later call',
+    )
     .option(
       '--workers <n>',
       'parallel fold processes (0 = in this process)',
@@ -162,7 +186,7 @@ export function registerTrainCommands(program: Command): void {
         seed,
         nSegments: int('n-segments', o.nSegments, 2),
         fs: Number(o.fs),
-        dataDir: o.dataDir,
+        ...mitdbSpec(o),
         storePath: storePath ?? undefined,
       });
       const out = resolve(o.out);
@@ -195,6 +219,10 @@ export function registerTrainCommands(program: Command): void {
             'cpu',
           ]),
           command: `beatlens ${process.argv.slice(2).join(' ')}`,
+          onlyFolds:
+            typeof o.fold === 'string'
+              ? o.fold.split(',').map((f) => int('fold', f.trim(), 0))
+              : undefined,
           onEvent: (e: CvEvent) => {
             if (e.type === 'train') print(e, folds);
             else if (e.type === 'fold-done') {
@@ -204,8 +232,15 @@ export function registerTrainCommands(program: Command): void {
             }
           },
         });
+        if (!r.complete) {
+          process.stdout.write(
+            `${method}: ${r.folds.length} of ${r.meta.config.k} folds finished in ${r.outDir}; run the other folds to complete the table\n`,
+          );
+          continue;
+        }
         runs.push(r);
       }
+      if (runs.length === 0) return;
       const table = cvTableMarkdown(runs);
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, 'table.md'), table);
@@ -235,7 +270,7 @@ export function registerTrainCommands(program: Command): void {
           seed,
           nSegments: int('n-segments', o.nSegments, 2),
           fs: Number(o.fs),
-          dataDir: o.dataDir,
+          ...mitdbSpec(o),
           storePath: o.store,
         });
         const print = progressPrinter(o.method);

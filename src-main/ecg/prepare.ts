@@ -19,16 +19,26 @@ import { readBeats } from './wfdb/annotations';
 import { readWfdbRecord } from './wfdb/record';
 import type { Beat, EcgRecord, Segment } from './types';
 
+/** The segment tasks MIT-BIH can be prepared for. */
+export type MitdbTask = 'pvc-apb' | 'normal-apb-pvc';
+export const MITDB_TASKS: MitdbTask[] = ['pvc-apb', 'normal-apb-pvc'];
+
 /** MIT-BIH records with paced beats ('/', 'f'); AAMI EC57 excludes them from evaluations. */
 export const MITDB_PACED_RECORDS = ['102', '104', '107', '217'] as const;
 
 export interface PreparedRecordSummary {
   recordId: string;
   patientId: string;
+  /** The record's leads as the model sees them (MLII first), or [] when the record was skipped. */
+  leads: string[];
+  /** Why the record gave no segments at all (e.g. no MLII lead), or null. */
+  skipped: string | null;
   /** Annotated beats walked. */
   nBeats: number;
   nPvcSegments: number;
   nApbSegments: number;
+  /** Segments of normal beats only kept as 'NORMAL' (task normal-apb-pvc; 0 for pvc-apb). */
+  nNormalSegments: number;
   /** Candidate segments rejected by the rule (all normal, mixed or other beat types). */
   nDiscarded: number;
   /** Of the discarded, segments of only normal beats. */
@@ -39,10 +49,32 @@ export interface PreparedRecordSummary {
   nBeatsTooLong: number;
 }
 
+type CountKey = Exclude<
+  keyof PreparedRecordSummary,
+  'recordId' | 'patientId' | 'leads' | 'skipped'
+>;
+
 export interface PreparedDatabase {
   segments: Segment[];
   perRecord: PreparedRecordSummary[];
-  totals: Omit<PreparedRecordSummary, 'recordId' | 'patientId'> & { nRecords: number };
+  totals: Record<CountKey, number> & { nRecords: number; nSkipped: number };
+}
+
+function emptySummary(recordId: string, patientId: string): PreparedRecordSummary {
+  return {
+    recordId,
+    patientId,
+    leads: [],
+    skipped: null,
+    nBeats: 0,
+    nPvcSegments: 0,
+    nApbSegments: 0,
+    nNormalSegments: 0,
+    nDiscarded: 0,
+    nAllNormal: 0,
+    nCandidates: 0,
+    nBeatsTooLong: 0,
+  };
 }
 
 export interface PrepareOptions {
@@ -51,6 +83,8 @@ export interface PrepareOptions {
   /** Segment length in samples. Default 2000 (at MIT-BIH's 360 Hz). */
   maxSamples?: number;
   preprocess?: PreprocessConfig;
+  /** 'pvc-apb' (the paper's, default) or 'normal-apb-pvc' (all-normal segments kept too). */
+  task?: MitdbTask;
   /** What counts as a normal beat; default 'symbol' (only 'N'). */
   normal?: NormalBeatRule;
   /** Leave out the paced records 102, 104, 107, 217. Default false (the paper does not say). */
@@ -58,6 +92,27 @@ export interface PrepareOptions {
   /** Annotator extension. Default 'atr'. */
   annotator?: string;
   onProgress?(done: number, total: number, recordId: string): void;
+}
+
+/** Second leads in order of preference (MIT-BIH's upper trace is MLII in 45 of 48 records). */
+export const MITDB_SECOND_LEADS = ['V1', 'V2', 'V4', 'V5'] as const;
+
+/**
+ * Which of a MIT-BIH record's leads feed the model, in the fixed order [MLII, second]: MLII
+ * (wherever it is in the file; record 114 stores V5 first) then the first of V1/V2/V4/V5.
+ * Returns null when the record has no MLII (records 102 and 104: V5 and V2). A model sees leads
+ * by position, so such records are left out rather than fed V5 in MLII's place; both are paced
+ * records, which AAMI EC57 excludes from evaluations anyway.
+ */
+export function mitdbLeadOrder(leadNames: readonly string[]): number[] | null {
+  const norm = leadNames.map((n) => n.trim().toUpperCase());
+  const mlii = norm.indexOf('MLII');
+  if (mlii < 0) return null;
+  for (const name of MITDB_SECOND_LEADS) {
+    const i = norm.indexOf(name);
+    if (i >= 0 && i !== mlii) return [mlii, i];
+  }
+  return [mlii];
 }
 
 /** MIT-BIH records 201 and 202 come from the same patient; every other record is its own. */
@@ -109,7 +164,22 @@ export function prepareMitdb(dir: string, opts: PrepareOptions = {}): PreparedDa
       );
     }
     const patientId = mitdbPatientId(recordId);
-    const raw = readWfdbRecord(base, { patientId });
+    const fileRecord = readWfdbRecord(base, { patientId });
+    const order = mitdbLeadOrder(fileRecord.leadNames);
+    if (!order || order.length < 2) {
+      const why = order
+        ? `only one usable lead (${fileRecord.leadNames.join(', ')})`
+        : `no MLII lead (${fileRecord.leadNames.join(', ')})`;
+      perRecord.push({ ...emptySummary(recordId, patientId), skipped: why });
+      opts.onProgress?.(i + 1, records.length, recordId);
+      return;
+    }
+    const raw: EcgRecord = {
+      ...fileRecord,
+      leadNames: order.map((k) => fileRecord.leadNames[k]),
+      units: order.map((k) => fileRecord.units[k]),
+      signals: order.map((k) => fileRecord.signals[k]),
+    };
     validateRecord(raw, { minSamples: maxSamples, expectedBy: 'the segment builder' });
     const beats = readBeats(base, annotator);
     const record = preprocessRecord(raw, opts.preprocess);
@@ -119,16 +189,19 @@ export function prepareMitdb(dir: string, opts: PrepareOptions = {}): PreparedDa
       scale === 1 ? beats : beats.map((b) => ({ ...b, sample: Math.round(b.sample * scale) }));
     const report = segmentRecord(record, beatsAtFs, {
       maxSamples,
-      task: 'pvc-apb',
+      task: opts.task ?? 'pvc-apb',
       normal: opts.normal,
     });
     segments.push(...report.segments);
     perRecord.push({
       recordId: record.id,
       patientId,
+      leads: raw.leadNames,
+      skipped: null,
       nBeats: report.nBeats,
       nPvcSegments: report.counts.PVC ?? 0,
       nApbSegments: report.counts.APB ?? 0,
+      nNormalSegments: report.counts.NORMAL ?? 0,
       nDiscarded: report.nDiscarded,
       nAllNormal: report.nAllNormal,
       nCandidates: report.nCandidates,
@@ -136,16 +209,17 @@ export function prepareMitdb(dir: string, opts: PrepareOptions = {}): PreparedDa
     });
     opts.onProgress?.(i + 1, records.length, recordId);
   });
-  const sum = (k: keyof Omit<PreparedRecordSummary, 'recordId' | 'patientId'>) =>
-    perRecord.reduce((s, r) => s + r[k], 0);
+  const sum = (k: CountKey) => perRecord.reduce((s, r) => s + r[k], 0);
   return {
     segments,
     perRecord,
     totals: {
       nRecords: perRecord.length,
+      nSkipped: perRecord.filter((r) => r.skipped !== null).length,
       nBeats: sum('nBeats'),
       nPvcSegments: sum('nPvcSegments'),
       nApbSegments: sum('nApbSegments'),
+      nNormalSegments: sum('nNormalSegments'),
       nDiscarded: sum('nDiscarded'),
       nAllNormal: sum('nAllNormal'),
       nCandidates: sum('nCandidates'),
@@ -156,25 +230,42 @@ export function prepareMitdb(dir: string, opts: PrepareOptions = {}): PreparedDa
 
 /** A plain-text table of the per-record and total counts (what `beatlens prepare` prints). */
 export function formatPreparedCounts(db: PreparedDatabase): string {
-  const header = ['record', 'patient', 'beats', 'PVC', 'APB', 'discarded', 'allNormal'];
-  const rows = db.perRecord.map((r) => [
+  const header = [
+    'record',
+    'patient',
+    'leads',
+    'beats',
+    'PVC',
+    'APB',
+    'NORMAL',
+    'discarded',
+    'allNormal',
+    'note',
+  ];
+  const rows: Array<Array<string | number>> = db.perRecord.map((r) => [
     r.recordId,
     r.patientId,
+    r.leads.join('+') || '-',
     r.nBeats,
     r.nPvcSegments,
     r.nApbSegments,
+    r.nNormalSegments,
     r.nDiscarded,
     r.nAllNormal,
+    r.skipped ? `skipped: ${r.skipped}` : '',
   ]);
   const t = db.totals;
   rows.push([
     `total (${t.nRecords})`,
     '',
+    '',
     t.nBeats,
     t.nPvcSegments,
     t.nApbSegments,
+    t.nNormalSegments,
     t.nDiscarded,
     t.nAllNormal,
+    t.nSkipped ? `${t.nSkipped} skipped` : '',
   ]);
   const all = [header, ...rows].map((r) => r.map(String));
   const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));

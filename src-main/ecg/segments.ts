@@ -10,7 +10,7 @@ import { BeatlensError } from '../errors';
 import type { Beat, EcgRecord, Segment, SegmentBeat, SegmentDataset } from './types';
 
 /** Built-in labelling tasks; add an entry to TASK_RULES to add one. */
-export type TaskName = 'pvc-apb' | 'pvc-origin';
+export type TaskName = 'pvc-apb' | 'normal-apb-pvc' | 'pvc-origin';
 
 /**
  * What counts as a "normal" beat. 'symbol': only the MIT-BIH symbol 'N' (default; the paper
@@ -33,14 +33,20 @@ export interface TaskRule {
   label(beats: SegmentBeat[], ctx: TaskContext): string | null;
 }
 
-/** Only normal beats plus ≥1 beat with exactly symbol `symbol`. */
+/**
+ * The paper's reading of "normal + PVC" (or APB) segments: only normal beats and beats with
+ * exactly symbol `symbol`, at least one of each. Without the ≥1-normal condition, runs of
+ * ectopic beats alone (record 232 has no 'N' beat at all) would count as APB segments.
+ */
 function onlyNormalPlus(beats: SegmentBeat[], ctx: TaskContext, symbol: string): boolean {
   let nAbnormal = 0;
+  let nNormal = 0;
   for (const b of beats) {
     if (b.symbol === symbol) nAbnormal++;
-    else if (!ctx.isNormal(b)) return false;
+    else if (ctx.isNormal(b)) nNormal++;
+    else return false;
   }
-  return nAbnormal > 0;
+  return nAbnormal > 0 && nNormal > 0;
 }
 
 export const TASK_RULES: Record<TaskName, TaskRule> = {
@@ -52,6 +58,19 @@ export const TASK_RULES: Record<TaskName, TaskRule> = {
       if (onlyNormalPlus(beats, ctx, 'V')) return 'PVC';
       if (onlyNormalPlus(beats, ctx, 'A')) return 'APB';
       return null;
+    },
+  },
+  /**
+   * Beyond the paper: the PVC/APB task plus a third class for segments of normal beats only, so
+   * a model must tell "normal only" from "normal + PVC" (what a clinic's scan needs, and a lever
+   * that keeps the attention off the normal beats).
+   */
+  'normal-apb-pvc': {
+    name: 'normal-apb-pvc',
+    classes: ['APB', 'NORMAL', 'PVC'],
+    label(beats, ctx) {
+      if (beats.length > 0 && beats.every((b) => ctx.isNormal(b))) return 'NORMAL';
+      return TASK_RULES['pvc-apb'].label(beats, ctx);
     },
   },
   /** Paper task 2: N + PVC segments labelled with the record's PVC origin (LVOT/RVOT). */

@@ -9,7 +9,7 @@ import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { loadModel } from '../model/weights';
 import { readFoldPredictions, readFoldResult } from '../train/crossValidation';
-import { loadNamedDataset } from '../train/datasets';
+import { loadNamedDataset, parseMitdbDescription } from '../train/datasets';
 import type { LocalisationOptions, LocalisationSummary } from './localisation';
 import { scoreMaps, segmentMaps, type MapSource } from './pipeline';
 
@@ -32,8 +32,10 @@ export function datasetOfRun(runDir: string): { data: SegmentDataset; run: RunJs
     const spec = { name: 'synthetic', task, seed: Number(m[1]), nSegments: Number(m[2]) };
     return { data: loadNamedDataset({ ...spec, fs: Number(m[3]) }).data, run };
   }
-  if ((m = /^mitdb\((.*)\)$/.exec(d))) {
-    return { data: loadNamedDataset({ name: 'mitdb', task, seed: 0, dataDir: m[1] }).data, run };
+  const mitdb = parseMitdbDescription(d);
+  if (mitdb) {
+    const spec = { name: 'mitdb', task, seed: 0, dataDir: mitdb.dir, records: mitdb.records };
+    return { data: loadNamedDataset({ ...spec, resampleHz: mitdb.fs }).data, run };
   }
   if ((m = /^store\((.*), task=(.*)\)$/.exec(d))) {
     return { data: loadNamedDataset({ name: 'store', task, seed: 0, storePath: m[1] }).data, run };

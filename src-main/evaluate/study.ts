@@ -5,6 +5,7 @@
  * ratios, per-rater counts and Cohen's / Fleiss' kappa. The app (H7) stores and shows; this
  * module decides.
  */
+import { csvCell, formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
 import { createRng } from '../random';
 import type { Segment } from '../ecg/types';
@@ -251,17 +252,11 @@ export function studySummary(grades: readonly StudyGrade[]): StudySummary {
   };
 }
 
-/** RFC 4180 field quoting. */
-function csvField(v: string | number): string {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** One row per grade: itemId,raterId,grade,gradedAt. */
 export function gradesToCsv(grades: readonly StudyGrade[]): string {
   const rows = [['itemId', 'raterId', 'grade', 'gradedAt']];
   for (const g of grades) rows.push([g.itemId, g.raterId, g.grade, g.gradedAt ?? '']);
-  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+  return formatCsv(rows[0], rows.slice(1));
 }
 
 /** Summary as CSV: one section per table (ratios, per-rater counts, kappas). */
@@ -271,13 +266,13 @@ export function summaryToCsv(s: StudySummary): string {
   lines.push(['ratio', 'study %', ...GRADES.map((g) => fmt(s.percent[g])), s.nGrades].join(','));
   lines.push(['ratio', 'paper %', ...GRADES.map((g) => fmt(s.paperPercent[g])), ''].join(','));
   for (const r of s.perRater) {
-    lines.push(['rater', csvField(r.raterId), r.I, r.II, r.III, r.total].join(','));
+    lines.push(['rater', csvCell(r.raterId), r.I, r.II, r.III, r.total].join(','));
   }
   for (const c of s.cohen) {
     lines.push(
       [
         'cohen',
-        csvField(`${c.raterA} vs ${c.raterB} (n=${c.nShared})`),
+        csvCell(`${c.raterA} vs ${c.raterB} (n=${c.nShared})`),
         '',
         '',
         '',

@@ -43,6 +43,7 @@ import {
 } from './splitters';
 import { predictIndices, trainModel, type TrainHistory, type TrainProgress } from './trainer';
 import { runFoldsInWorkers } from './workers';
+import { codeVersion, datasetFingerprint, type CodeVersion } from './codeVersion';
 
 export type Protocol = 'stratified' | 'patient' | 'inter-patient';
 export const PROTOCOLS: Protocol[] = ['stratified', 'patient', 'inter-patient'];
@@ -76,6 +77,10 @@ export interface FoldResult {
   modelChecksum: string;
   seconds: number;
   backend: BackendInfo;
+  /** The code that trained and scored this fold (tables refuse to mix fingerprints). */
+  code: CodeVersion;
+  /** datasetFingerprint of the data the fold was cut from. */
+  dataFingerprint: string;
 }
 
 export type CvSummary = Record<SummaryKey, MeanStd> & { confusion: number[][] };
@@ -84,8 +89,11 @@ export interface CvResult {
   outDir: string;
   storeRunId: number | null;
   meta: RunMetadata<CvConfig>;
+  /** The finished folds (all of them unless the call ran a subset, see CvOptions.onlyFolds). */
   folds: FoldResult[];
   summary: CvSummary;
+  /** Whether every fold of the protocol has finished (results.json written). */
+  complete: boolean;
 }
 
 export type CvEvent =
@@ -114,6 +122,11 @@ export interface CvOptions {
   signal?: AbortSignal;
   /** The command line that started the run, for run.json. */
   command?: string;
+  /**
+   * Run only these folds (0-based); the others are left for another call (each fold is an
+   * independent, resumable job). results.json is written once every fold has finished.
+   */
+  onlyFolds?: number[];
 }
 
 /** The folds of a protocol. 'inter-patient' gives one fold: DS1 train, DS2 test. */
@@ -249,6 +262,8 @@ export async function runFold(
       modelChecksum: checksum,
       seconds: (performance.now() - started) / 1000,
       backend,
+      code: codeVersion(),
+      dataFingerprint: datasetFingerprint(data),
     };
     writeJsonAtomic(join(dir, 'result.json'), result);
     // The fold is final: its resume checkpoint is no longer needed.
@@ -335,6 +350,8 @@ export async function runCrossValidation(o: CvOptions): Promise<CvResult> {
       backend,
       versions,
       host: { platform: process.platform, arch: process.arch, cpus: availableParallelism() },
+      code: codeVersion(),
+      dataFingerprint: datasetFingerprint(o.data),
     };
   }
 
@@ -382,6 +399,16 @@ export async function runCrossValidation(o: CvOptions): Promise<CvResult> {
   writeJsonAtomic(runJson, meta);
 
   const results: Array<FoldResult | null> = folds.map((_, f) => readFoldResult(outDir, f));
+  if (o.onlyFolds) {
+    const bad = o.onlyFolds.filter((f) => !Number.isInteger(f) || f < 0 || f >= folds.length);
+    if (bad.length > 0) {
+      throw new BeatlensError(
+        'cv-config',
+        `fold ${bad.join(', ')} does not exist: this protocol has folds 0–${folds.length - 1}`,
+      );
+    }
+  }
+  const wanted = (fold: number): boolean => !o.onlyFolds || o.onlyFolds.includes(fold);
   const storeFold = (r: FoldResult): void => {
     if (!store || meta.storeRunId == null) return;
     const runId = meta.storeRunId;
@@ -439,7 +466,7 @@ export async function runCrossValidation(o: CvOptions): Promise<CvResult> {
           metrics: done.metrics,
           skipped: true,
         });
-      } else todo.push({ fold, folds: folds.length, split, config, outDir });
+      } else if (wanted(fold)) todo.push({ fold, folds: folds.length, split, config, outDir });
     });
     const onFoldDone = (r: FoldResult): void => {
       results[r.fold] = r;
@@ -476,11 +503,21 @@ export async function runCrossValidation(o: CvOptions): Promise<CvResult> {
         onFoldDone,
       });
     }
-    const finished = results as FoldResult[];
+    const finished = results.filter((r): r is FoldResult => r !== null);
+    const complete = finished.length === folds.length;
     const summary = summarizeFolds(finished.map((r) => r.metrics));
-    writeJsonAtomic(join(outDir, 'results.json'), { meta, summary, folds: finished });
-    if (store && meta.storeRunId != null) store.runs.finish(meta.storeRunId, 'done');
-    return { outDir, storeRunId: meta.storeRunId ?? null, meta, folds: finished, summary };
+    if (complete) {
+      writeJsonAtomic(join(outDir, 'results.json'), { meta, summary, folds: finished });
+      if (store && meta.storeRunId != null) store.runs.finish(meta.storeRunId, 'done');
+    }
+    return {
+      outDir,
+      storeRunId: meta.storeRunId ?? null,
+      meta,
+      folds: finished,
+      summary,
+      complete,
+    };
   } catch (e) {
     if (store && meta.storeRunId != null) {
       const cancelled = e instanceof BeatlensError && e.code === 'cancelled';

@@ -2,6 +2,7 @@
  * Table-1-style summaries of cross-validation runs (method × accuracy / specificity /
  * sensitivity / AUC, mean ± sample std over folds) in markdown, and flat exports (CSV / JSON).
  */
+import { formatCsv } from '../csv';
 import type { MeanStd } from './metrics';
 import type { CvConfig, CvResult } from './crossValidation';
 
@@ -94,9 +95,8 @@ export function flattenRun(r: CvResult): FlatFoldRow[] {
 /** RFC 4180 CSV of flattened rows (header first). */
 export function toCsv(rows: FlatFoldRow[]): string {
   const cols = Object.keys(rows[0] ?? {}) as Array<keyof FlatFoldRow>;
-  const cell = (v: unknown): string => {
-    const s = v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `${[cols.join(','), ...rows.map((r) => cols.map((k) => cell(r[k])).join(','))].join('\n')}\n`;
+  return formatCsv(
+    cols,
+    rows.map((r) => cols.map((k) => r[k])),
+  );
 }

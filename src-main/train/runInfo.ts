@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CodeVersion } from './codeVersion';
 
 export interface PackageVersions {
   beatlens: string;
@@ -33,6 +34,10 @@ export interface RunMetadata<C = unknown> {
   backend: BackendSummary;
   versions: PackageVersions;
   host: { platform: string; arch: string; cpus: number };
+  /** The code that made the run (git commit, dirty flag, numerical-code fingerprint). */
+  code?: CodeVersion;
+  /** Hash of the very segments the run used (see datasetFingerprint). */
+  dataFingerprint?: string;
 }
 
 const require = createRequire(import.meta.url);
