@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../../src-main/store/migrations';
 import { openStore } from '../../src-main/store';
 import { writeCsvRecord, writeWfdbRecord } from '../ecg/origin-fixtures';
 import { dataset } from '../helpers/data';
+import { SECRET_TEXT, writeHostileRecord } from '../helpers/hostile-record';
 import { tempDir } from '../store/fixtures';
 
 const sample = dataset('wfdb-sample-data', '100.hea');
@@ -115,6 +116,18 @@ describe('beatlens import', () => {
     const after = openStore(store);
     expect(after.counts()).toEqual(counts);
     after.close();
+  });
+
+  it('refuses a header naming a signal file outside its folder, in one line, writing nothing', async () => {
+    const { headerPath } = writeHostileRecord(join(tmp.dir, 'hostile'));
+    const store = freshStore();
+    const r = await cli('import', headerPath, '--store', store);
+    expectOneLineFailure(
+      r,
+      /evil\.hea: line 2: signal file name '\.\.\/secret\.bin' is refused because it contains '\.\.'/,
+    );
+    expect(r.stderr).not.toContain(SECRET_TEXT);
+    expect(existsSync(store)).toBe(false);
   });
 
   it('names a missing path and exits non-zero from a real process', () => {

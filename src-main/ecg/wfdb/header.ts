@@ -11,6 +11,7 @@
 import { basename } from 'node:path';
 import { BeatlensError } from '../../errors';
 import { readBytes, strictUtf8 } from '../import/files';
+import { unsafeFileNameReason } from '../file-names';
 
 /** WFDB's default gain (ADC units per physical unit) when a header gives 0 or none. */
 export const WFDB_DEFAULT_GAIN = 200;
@@ -18,7 +19,8 @@ export const WFDB_DEFAULT_GAIN = 200;
 export const WFDB_DEFAULT_FS = 250;
 
 export interface WfdbSignalSpec {
-  /** Signal file name as written in the header (relative to the header's folder). */
+  /** Signal file name as written in the header: a plain name in the header's folder (no path
+   * separator, no '..'; see unsafeFileNameReason), or '~' for a null signal. */
   fileName: string;
   /** Storage format code, e.g. 212, 16, 80. */
   format: number;
@@ -139,9 +141,18 @@ export function parseWfdbHeader(bytes: Uint8Array, headerPath: string): WfdbHead
       `record line says ${nSignals} signals but ${signalLines.length} signal line(s) follow`,
     );
   }
-  const signals = signalLines
-    .slice(0, nSignals)
-    .map((line) => parseSignalLine(line.text, line.no, fail));
+  const signals = signalLines.slice(0, nSignals).map((line) => {
+    const spec = parseSignalLine(line.text, line.no, fail);
+    // '~' is WFDB's null signal (no file); every other name must stay in the header's folder.
+    const unsafe = spec.fileName === '~' ? null : unsafeFileNameReason(spec.fileName);
+    if (unsafe) {
+      throw new BeatlensError(
+        'wfdb-unsafe-file-name',
+        `${headerPath}: line ${line.no}: signal file name '${spec.fileName}' is refused because ${unsafe}; a WFDB signal file must be in the header's folder`,
+      );
+    }
+    return spec;
+  });
 
   const { age, sex } = ageAndSex(comments);
   return {
