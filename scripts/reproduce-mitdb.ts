@@ -16,29 +16,10 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MITDB_ROWS, MITDB_SETTINGS, rowName, rowRunDir } from '../src-main/evaluate/mitdbResults';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'beatlens.mjs');
-
-/** What the tables are made of: one entry per row, in the order the jobs are started. */
-export const MITDB_ROWS: Array<{
-  protocol: string;
-  method: string;
-  pooling: string;
-  folds: number;
-}> = [
-  { protocol: 'stratified', method: 'joint', pooling: 'l2', folds: 5 },
-  { protocol: 'stratified', method: 'classifier', pooling: 'none', folds: 5 },
-  { protocol: 'patient', method: 'joint', pooling: 'l2', folds: 5 },
-  { protocol: 'patient', method: 'classifier', pooling: 'none', folds: 5 },
-  { protocol: 'inter-patient', method: 'joint', pooling: 'l2', folds: 1 },
-  { protocol: 'inter-patient', method: 'classifier', pooling: 'none', folds: 1 },
-  { protocol: 'stratified', method: 'cascaded', pooling: 'l2', folds: 5 },
-  { protocol: 'stratified', method: 'joint', pooling: 'max', folds: 5 },
-];
-
-/** The training settings every row shares (recorded in each run.json). */
-export const MITDB_SETTINGS = ['--preset', 'paper-fast', '--resample', '180', '--seed', '1'];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -56,18 +37,16 @@ interface Job {
   done: string;
 }
 
-const rows = MITDB_ROWS.filter(
-  (r) => !only || only.includes(`${r.protocol}/${r.method}-${r.pooling}`),
-);
+const rows = MITDB_ROWS.filter((r) => !only || only.includes(`${r.protocol}/${rowName(r)}`));
 const todo: Job[] = [];
 for (const r of rows) {
-  // The CLI names a run folder <method>-<pooling>-<protocol>; the classifier ignores pooling.
+  // The classifier ignores pooling; its run folder says l2 (see rowRunDir).
   const pooling = r.pooling === 'none' ? 'l2' : r.pooling;
   const out = join(runsDir, r.protocol);
+  const runDir = rowRunDir(runsDir, r);
   for (let k = 0; k < r.folds; k++) {
-    const runDir = join(out, `${r.method}-${pooling}-${r.protocol}`);
     todo.push({
-      name: `${r.protocol}-${r.method}-${r.pooling}-fold${k}`,
+      name: `${r.protocol}-${rowName(r)}-fold${k}`,
       done: join(runDir, 'folds', String(k), 'result.json'),
       args: [
         'cv',

@@ -11,12 +11,14 @@ import {
   ORIGIN_FS,
   ORIGIN_SAMPLES,
   prepareMitdb,
+  preparedCountsCsv,
   prepareOriginDataset,
 } from '../ecg/prepare';
 import type { SyntheticTask } from '../ecg/synthetic';
 import { BeatlensError } from '../errors';
 import { dataRoot, defaultStorePath } from '../paths';
 import { openStore, type Store, type StoredRecord } from '../store';
+import { writeFileAtomic } from '../train/runInfo';
 import {
   comparePaperCounts,
   expandImportPaths,
@@ -176,6 +178,7 @@ export function registerDataCommands(program: Command): void {
     .option('--dir <dir>', 'folder with the WFDB records (default $BEATLENS_DATA/mitdb)')
     .option('--records <ids>', 'comma-separated record names (default: all in the folder)')
     .option('--max-samples <n>', 'segment length in samples', '2000')
+    .option('--counts-csv <file>', 'also write the per-record counts as CSV')
     .option('--replace', 'overwrite stored records that came from different files')
     .option('--store <path>', STORE_HELP)
     .action(
@@ -183,6 +186,7 @@ export function registerDataCommands(program: Command): void {
         dir?: string;
         records?: string;
         maxSamples: string;
+        countsCsv?: string;
         replace?: boolean;
         store?: string;
       }) => {
@@ -204,6 +208,10 @@ export function registerDataCommands(program: Command): void {
         const actions = withStore(o.store, (store) => storePreparedMitdb(store, dir, prepared, o));
         out(formatPreparedCounts(prepared));
         out(comparePaperCounts(prepared));
+        if (o.countsCsv) {
+          writeFileAtomic(o.countsCsv, preparedCountsCsv(prepared));
+          out(`wrote the per-record counts to ${o.countsCsv}`);
+        }
         out(
           `stored ${plural(prepared.segments.length, `${PAPER_TASK} segment`)} of ${plural(prepared.perRecord.length, 'record')} ` +
             `(${describeActions(actions)})`,

@@ -18,6 +18,7 @@ import { openStore } from '../store';
 import { getPreset } from '../train/presets';
 import { SWEEPS, runAblation, type AblationResult, type SweepName } from '../evaluate/ablate';
 import { evaluateCvRunDir } from '../evaluate/cvRun';
+import { mitdbTablesMarkdown, writeMitdbResults } from '../evaluate/mitdbResults';
 import { localisationMetrics, type LocalisationSummary } from '../evaluate/localisation';
 import { MAP_SOURCES, type MapSource } from '../evaluate/pipeline';
 import { foldLocalisationMarkdown, writeAblationReport, writeJson } from '../evaluate/output';
@@ -83,6 +84,41 @@ function resolvedCommand(name: string, flags: object): string {
 }
 
 export function registerEvaluateCommands(program: Command): void {
+  program
+    .command('results')
+    .description(
+      'write the MIT-BIH result tables (summary.json, per-fold predictions.csv and beats.csv, curves, README tables) from the run folders of `npm run reproduce:mitdb`',
+    )
+    .argument('<dataset>', 'mitdb')
+    .option('--runs <dir>', 'the run folders', 'runs/mitdb')
+    .option('--out <dir>', 'results folder', 'docs/results/mitdb')
+    .option('--readme <file>', "README whose Table 1 is regenerated ('' to leave it)", 'README.md')
+    .option('--backend <name>', 'auto|tensorflow|wasm|cpu', 'auto')
+    .action(
+      async (
+        dataset: string,
+        f: { runs: string; out: string; readme: string; backend: string },
+      ) => {
+        if (dataset !== 'mitdb') {
+          throw new BeatlensError(
+            'cli-option',
+            `results: dataset '${dataset}' is not known; use mitdb`,
+          );
+        }
+        await initBackend(f.backend as BackendPreference);
+        const rows = await writeMitdbResults({
+          runsDir: resolve(f.runs),
+          outDir: resolve(f.out),
+          readme: f.readme ? resolve(f.readme) : null,
+          command: resolvedCommand('results mitdb', f),
+          onProgress: (m) => process.stderr.write(`${m}\n`),
+        });
+        say(mitdbTablesMarkdown(rows));
+        say(
+          `wrote ${rows.length} rows to ${resolve(f.out)}${f.readme ? ` and the tables of ${f.readme}` : ''}`,
+        );
+      },
+    );
   program
     .command('ablate')
     .description(

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
 import { IMPORT_EXTENSIONS, loadRecordFile } from './import/load';
 import { STANDARD_12_LEADS, standardLeadOrder } from './leads';
@@ -226,6 +227,36 @@ export function prepareMitdb(dir: string, opts: PrepareOptions = {}): PreparedDa
       nBeatsTooLong: sum('nBeatsTooLong'),
     },
   };
+}
+
+/** The per-record counts as CSV (`beatlens prepare mitdb --counts-csv`; the committed table). */
+export function preparedCountsCsv(db: PreparedDatabase): string {
+  return formatCsv(
+    [
+      'record',
+      'patient',
+      'leads',
+      'beats',
+      'pvc',
+      'apb',
+      'normal',
+      'discarded',
+      'all_normal',
+      'skipped',
+    ],
+    db.perRecord.map((r) => [
+      r.recordId,
+      r.patientId,
+      r.leads.join('+'),
+      r.nBeats,
+      r.nPvcSegments,
+      r.nApbSegments,
+      r.nNormalSegments,
+      r.nDiscarded,
+      r.nAllNormal,
+      r.skipped ?? '',
+    ]),
+  );
 }
 
 /** A plain-text table of the per-record and total counts (what `beatlens prepare` prints). */

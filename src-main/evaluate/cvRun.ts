@@ -10,7 +10,7 @@ import type { SegmentDataset } from '../ecg/types';
 import { loadModel } from '../model/weights';
 import { readFoldPredictions, readFoldResult } from '../train/crossValidation';
 import { loadNamedDataset, parseMitdbDescription } from '../train/datasets';
-import type { LocalisationOptions, LocalisationSummary } from './localisation';
+import type { LocalisationOptions, LocalisationSummary, SegmentLocalisation } from './localisation';
 import { scoreMaps, segmentMaps, type MapSource } from './pipeline';
 
 interface RunJson {
@@ -53,21 +53,25 @@ export interface FoldMaps {
   probabilities: number[][];
   maps: Float32Array[];
   summary: LocalisationSummary;
+  /** Beat scores, AUROC, pointing and grade of each test segment (same order as `index`). */
+  perSegment: SegmentLocalisation[];
 }
 
 /**
- * Scores the `k` finished folds of a run folder over `data` (the run's dataset). 'attention'
- * uses the stored test attention; a saliency source loads each fold's saved model.
+ * Scores finished folds of a run folder over `data` (the run's dataset): folds 0..k−1 when
+ * `folds` is a number, else the listed folds. 'attention' uses the stored test attention; a
+ * saliency source loads each fold's saved model.
  */
 export async function evaluateCvFolds(
   runDir: string,
   data: SegmentDataset,
-  k: number,
+  folds: number | readonly number[],
   source: MapSource,
   opts: LocalisationOptions = {},
 ): Promise<FoldMaps[]> {
   const out: FoldMaps[] = [];
-  for (let fold = 0; fold < k; fold++) {
+  const list = typeof folds === 'number' ? Array.from({ length: folds }, (_, f) => f) : folds;
+  for (const fold of list) {
     const result = readFoldResult(runDir, fold);
     if (!result) {
       throw new BeatlensError('run-unfinished', `${runDir}: fold ${fold} has not finished`);
@@ -92,12 +96,14 @@ export async function evaluateCvFolds(
         model.dispose();
       }
     }
+    const scored = scoreMaps(data, pred.index, maps, source, opts);
     out.push({
       fold,
       index: pred.index,
       probabilities: pred.probabilities,
       maps,
-      summary: scoreMaps(data, pred.index, maps, source, opts).summary,
+      summary: scored.summary,
+      perSegment: scored.perSegment,
     });
   }
   return out;

@@ -104,8 +104,15 @@ function axisTicks(
     .join('');
 }
 
+/** One line of a curves figure: a name and the per-epoch history of each of its folds. */
+export interface CurveSeries {
+  name: string;
+  folds: ReadonlyArray<{ history: ReadonlyArray<Record<CurveKey, number>> }>;
+}
+type CurveKey = 'trainLoss' | 'valLoss' | 'valAccuracy';
+
 /** Per-epoch mean over folds of one history field (folds may have different lengths). */
-function meanCurve(v: VariantResult, key: 'trainLoss' | 'valLoss' | 'valAccuracy'): number[] {
+function meanCurve(v: CurveSeries, key: CurveKey): number[] {
   const nEpochs = Math.max(...v.folds.map((f) => f.history.length));
   return Array.from({ length: nEpochs }, (_, e) => {
     const vals = v.folds.map((f) => f.history[e]?.[key]).filter((x) => Number.isFinite(x));
@@ -118,6 +125,12 @@ function meanCurve(v: VariantResult, key: 'trainLoss' | 'valLoss' | 'valAccuracy
  * line per variant (mean over folds), three panels side by side.
  */
 export function curvesSvg(r: AblationResult): string {
+  return curvesSeriesSvg(`Fig. 2-style curves: ${r.sweep} sweep on ${r.dataName}`, r.variants);
+}
+
+/** Fig. 2-style panels (training loss, validation loss, validation accuracy) for any series. */
+export function curvesSeriesSvg(title: string, variants: readonly CurveSeries[]): string {
+  const r = { variants };
   const panels: Array<['trainLoss' | 'valLoss' | 'valAccuracy', string]> = [
     ['trainLoss', 'training loss'],
     ['valLoss', 'validation loss'],
@@ -128,8 +141,8 @@ export function curvesSvg(r: AblationResult): string {
   const m = { l: 48, r: 12, t: 24, b: 36 };
   const width = panels.length * (pw + m.l + m.r);
   const height = ph + m.t + m.b + 22;
-  let s = svgOpen(width, height, `Fig. 2-style curves: ${r.sweep} sweep on ${r.dataName}`);
-  panels.forEach(([key, title], k) => {
+  let s = svgOpen(width, height, title);
+  panels.forEach(([key, panelTitle], k) => {
     const x0 = k * (pw + m.l + m.r) + m.l;
     const curves = r.variants.map((v) => meanCurve(v, key));
     const nEpochs = Math.max(...curves.map((c) => c.length));
@@ -142,7 +155,7 @@ export function curvesSvg(r: AblationResult): string {
       .domain(key === 'valAccuracy' ? [Math.min(0.4, lo ?? 0), 1] : [0, (hi ?? 1) * 1.05 || 1])
       .range([m.t + ph, m.t])
       .nice();
-    s += `<text x="${x0 + pw / 2}" y="${m.t - 8}" text-anchor="middle" font-weight="bold">${title}</text>`;
+    s += `<text x="${x0 + pw / 2}" y="${m.t - 8}" text-anchor="middle" font-weight="bold">${panelTitle}</text>`;
     s += `<line x1="${x0}" x2="${x0 + pw}" y1="${m.t + ph}" y2="${m.t + ph}" stroke="#444"/>`;
     s += `<line x1="${x0}" x2="${x0}" y1="${m.t}" y2="${m.t + ph}" stroke="#444"/>`;
     s += axisTicks(

@@ -63,7 +63,8 @@ export function importClosure(entries: readonly string[], root = projectRoot): s
  * of the very segments it trained on, `datasetFingerprint`) covers it more exactly. So are the
  * store and the error/path helpers, which do not touch the numbers.
  */
-const NOT_NUMERICAL = /^src-main\/(ecg\/|store\/|errors\.ts$|paths\.ts$|train\/codeVersion\.ts$)/;
+const NOT_NUMERICAL =
+  /^src-main\/(ecg\/|store\/|errors\.ts$|paths\.ts$|csv\.ts$|train\/codeVersion\.ts$)/;
 
 /** The files the code fingerprint covers (relative to the project root, sorted). */
 export function fingerprintedFiles(root = projectRoot): string[] {
@@ -72,8 +73,15 @@ export function fingerprintedFiles(root = projectRoot): string[] {
     .filter((f) => !NOT_NUMERICAL.test(f));
 }
 
-/** sha256 over the fingerprinted files (relative paths, then contents). */
+const hasSources = (root: string): boolean =>
+  FINGERPRINT_ENTRIES.every((e) => existsSync(join(root, e)));
+
+/**
+ * sha256 over the fingerprinted files (relative paths, then contents). A bundled app has no
+ * sources beside it: its fingerprint is then 'bundle', and tables refuse to mix it with others.
+ */
 export function codeFingerprint(root = projectRoot): string {
+  if (!hasSources(root)) return 'bundle';
   const h = createHash('sha256');
   for (const f of fingerprintedFiles(root)) {
     h.update(f);
@@ -100,8 +108,9 @@ let cached: CodeVersion | null = null;
 export function codeVersion(): CodeVersion {
   if (cached) return cached;
   const commit = git(['rev-parse', 'HEAD'], projectRoot);
-  const files = fingerprintedFiles();
-  const status = commit ? git(['status', '--porcelain', '--', ...files], projectRoot) : null;
+  const files = hasSources(projectRoot) ? fingerprintedFiles() : [];
+  const status =
+    commit && files.length > 0 ? git(['status', '--porcelain', '--', ...files], projectRoot) : null;
   cached = {
     commit,
     dirty: status === null ? null : status.length > 0,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,11 +6,14 @@ import { STANDARD_12_LEADS } from '../../src-main/ecg/leads';
 import {
   formatPreparedCounts,
   listWfdbRecords,
+  mitdbLeadOrder,
   mitdbPatientId,
   prepareMitdb,
+  preparedCountsCsv,
   prepareOriginDataset,
 } from '../../src-main/ecg/prepare';
 import { preprocessRecord } from '../../src-main/ecg/preprocess';
+import { TASK_RULES } from '../../src-main/ecg/segments';
 import { outflowPvcAxis, synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { readBeats } from '../../src-main/ecg/wfdb/annotations';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
@@ -20,6 +23,8 @@ import { BeatlensError } from '../../src-main/errors';
 import { dataset } from '../helpers/data';
 
 const sample = dataset('wfdb-sample-data', '100.atr');
+const mitdb = dataset('mitdb', '234.atr');
+const COUNTS_CSV = join(__dirname, '..', '..', 'docs', 'results', 'mitdb', 'segment-counts.csv');
 
 /**
  * Reference implementation of the segment rule over R-peak samples and symbols: greedy
@@ -50,11 +55,95 @@ function referenceCounts(r: number[], sym: string[], nSamples: number, max: numb
     cur.push(sym[i]);
   }
   if (cur.length) groups.push(cur);
-  const only = (g: string[], x: string) => g.includes(x) && g.every((s) => s === 'N' || s === x);
+  const only = (g: string[], x: string) =>
+    g.includes(x) && g.includes('N') && g.every((s) => s === 'N' || s === x);
   const PVC = groups.filter((g) => only(g, 'V')).length;
   const APB = groups.filter((g) => !only(g, 'V') && only(g, 'A')).length;
   return { PVC, APB, discarded: groups.length - PVC - APB };
 }
+
+describe('mitdbLeadOrder', () => {
+  it('puts MLII first wherever the file has it, then the first of V1/V2/V4/V5', () => {
+    expect(mitdbLeadOrder(['MLII', 'V1'])).toEqual([0, 1]);
+    expect(mitdbLeadOrder(['V5', 'MLII'])).toEqual([1, 0]); // record 114
+    expect(mitdbLeadOrder(['MLII', 'V4'])).toEqual([0, 1]);
+    expect(mitdbLeadOrder([' mlii ', 'V2'])).toEqual([0, 1]);
+    expect(mitdbLeadOrder(['MLII', 'ECG2'])).toEqual([0]);
+    expect(mitdbLeadOrder(['V5', 'V2'])).toBeNull(); // records 102, 104
+  });
+});
+
+describe('the segment rule', () => {
+  const seg = (symbols: string[]) =>
+    symbols.map((symbol, i) => ({
+      position: 100 + 300 * i,
+      start: 300 * i,
+      end: 300 * (i + 1),
+      symbol,
+      aami: (symbol === 'V' ? 'V' : symbol === 'A' ? 'S' : 'N') as 'N' | 'S' | 'V',
+    }));
+  const ctx = { record: {} as never, isNormal: (b: { symbol: string }) => b.symbol === 'N' };
+  it.each([
+    [['N', 'V', 'N'], 'PVC', 'PVC'],
+    [['N', 'A'], 'APB', 'APB'],
+    [['A', 'A', 'A'], null, null], // runs of APCs alone are not "normal + APB" (record 232)
+    [['V', 'V'], null, null],
+    [['N', 'V', 'A'], null, null],
+    [['N', 'L', 'V'], null, null],
+    [['N', 'N'], null, 'NORMAL'],
+  ] as const)('%j → pvc-apb %s, normal-apb-pvc %s', (symbols, paper, three) => {
+    expect(TASK_RULES['pvc-apb'].label(seg([...symbols]), ctx)).toBe(paper);
+    expect(TASK_RULES['normal-apb-pvc'].label(seg([...symbols]), ctx)).toBe(three);
+  });
+});
+
+describe('prepareMitdb on all 48 MIT-BIH records', () => {
+  it.skipIf(!mitdb.present)(
+    'gives the committed per-record counts, which an independent re-count confirms',
+    () => {
+      const db = prepareMitdb(mitdb.dir);
+      const committed = readFileSync(COUNTS_CSV, 'utf8');
+      expect(preparedCountsCsv(db)).toBe(committed);
+      expect(db.perRecord).toHaveLength(48);
+      expect(db.totals.nPvcSegments).toBe(2631);
+      expect(db.totals.nApbSegments).toBe(349);
+      for (const r of db.perRecord) {
+        if (r.skipped) {
+          expect(['102', '104']).toContain(r.recordId);
+          continue;
+        }
+        expect(r.leads[0]).toBe('MLII');
+        const beats = readBeats(join(mitdb.dir, r.recordId));
+        const ref = referenceCounts(
+          beats.map((b) => b.sample),
+          beats.map((b) => b.symbol),
+          650000,
+          2000,
+        );
+        expect({ id: r.recordId, PVC: r.nPvcSegments, APB: r.nApbSegments }).toEqual({
+          id: r.recordId,
+          PVC: ref.PVC,
+          APB: ref.APB,
+        });
+      }
+      // Record 114 stores V5 first: its model input is MLII then V5.
+      expect(db.perRecord.find((r) => r.recordId === '114')!.leads).toEqual(['MLII', 'V5']);
+      const seg114 = db.segments.find((s) => s.recordId === '114')!;
+      const raw = readWfdbRecord(join(mitdb.dir, '114'));
+      expect(raw.leadNames).toEqual(['V5', 'MLII']);
+      const mlii = preprocessRecord({
+        ...raw,
+        signals: [raw.signals[1]],
+        leadNames: ['MLII'],
+        units: ['mV'],
+      });
+      expect(Array.from(seg114.data.subarray(0, 50))).toEqual(
+        Array.from(mlii.signals[0].subarray(seg114.offset, seg114.offset + 50)),
+      );
+    },
+    60_000,
+  );
+});
 
 describe('mitdbPatientId', () => {
   it('maps 201 and 202 to one patient and keeps other records apart', () => {

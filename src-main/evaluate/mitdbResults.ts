@@ -1,0 +1,442 @@
+/**
+ * The MIT-BIH result tables, made from the run folders of `npm run reproduce:mitdb` and written
+ * where anyone can recompute them:
+ *
+ *   docs/results/mitdb/<protocol>/<method>-<pooling>/summary.json
+ *   docs/results/mitdb/<protocol>/<method>-<pooling>/fold-<k>/predictions.csv
+ *       record,offset,label,p_<class>…      one row per test segment
+ *   docs/results/mitdb/<protocol>/<method>-<pooling>/fold-<k>/beats.csv
+ *       record,segment_offset,sample,symbol,score   one row per annotated beat of a test segment
+ *   docs/results/mitdb/<protocol>/<method>-<pooling>/curves.svg   (per-epoch validation curves)
+ *   docs/results/mitdb/README.md   (the tables) and the README's Table 1 between its markers
+ *
+ * `score` is the beat's localisation score as src-main/evaluate/localisation.ts defines it (mean
+ * of the map over 0.3 × local RR around the R peak): the attention for joint and cascaded
+ * models, gradient × input for the classifier. Offsets and samples count at the dataset's rate
+ * (summary.json → sampleFs).
+ *
+ * Rows are refused when their folds were trained by different code (fingerprint) or on different
+ * data, or when rows of one table disagree on the training settings.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCsv } from '../csv';
+import { BeatlensError } from '../errors';
+import type { SegmentDataset } from '../ecg/types';
+import type { Method } from '../model/types';
+import { codeVersion, type CodeVersion } from '../train/codeVersion';
+import {
+  readFoldResult,
+  type CvConfig,
+  type FoldResult,
+  type Protocol,
+} from '../train/crossValidation';
+import { meanStd, type ClassificationMetrics, type MeanStd } from '../train/metrics';
+import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
+import { datasetOfRun, evaluateCvFolds } from './cvRun';
+import { summariseFolds, type LocalisationSummary } from './localisation';
+import { curvesSeriesSvg } from './report';
+
+/** One row of the MIT-BIH tables. `pooling` is 'none' for the classifier (it has no attention). */
+export interface MitdbRow {
+  protocol: Protocol;
+  method: Method;
+  pooling: 'l2' | 'max' | 'none';
+  /** Folds of the protocol (1 for inter-patient DS1 → DS2). */
+  folds: number;
+}
+
+/** Every row, in the order the reproduce script trains them (most important first). */
+export const MITDB_ROWS: readonly MitdbRow[] = [
+  { protocol: 'stratified', method: 'joint', pooling: 'l2', folds: 5 },
+  { protocol: 'stratified', method: 'classifier', pooling: 'none', folds: 5 },
+  { protocol: 'patient', method: 'joint', pooling: 'l2', folds: 5 },
+  { protocol: 'patient', method: 'classifier', pooling: 'none', folds: 5 },
+  { protocol: 'inter-patient', method: 'joint', pooling: 'l2', folds: 1 },
+  { protocol: 'inter-patient', method: 'classifier', pooling: 'none', folds: 1 },
+  { protocol: 'stratified', method: 'cascaded', pooling: 'l2', folds: 5 },
+  { protocol: 'stratified', method: 'joint', pooling: 'max', folds: 5 },
+];
+
+/** The training settings every row shares (the reproduce script passes them to `beatlens cv`). */
+export const MITDB_SETTINGS: readonly string[] = [
+  '--preset',
+  'paper-fast',
+  '--resample',
+  '180',
+  '--seed',
+  '1',
+];
+
+/** The paper's PVC-vs-APB result (Table 1, joint model with L2 pooling). */
+export const PAPER_TABLE1 = { accuracy: 0.988, auc: 0.993 };
+
+export const rowName = (r: Pick<MitdbRow, 'method' | 'pooling'>): string =>
+  `${r.method}-${r.pooling}`;
+
+/** The run folder `beatlens cv --out <runsDir>/<protocol>` writes for a row. */
+export function rowRunDir(runsDir: string, r: MitdbRow): string {
+  const pooling = r.pooling === 'none' ? 'l2' : r.pooling;
+  return join(runsDir, r.protocol, `${r.method}-${pooling}-${r.protocol}`);
+}
+
+const HEADLINE = ['accuracy', 'specificity', 'sensitivity', 'aucMacro'] as const;
+const LOCALISATION = ['pooledAuroc', 'meanSegmentAuroc', 'pointingGame'] as const;
+
+export interface FoldSummary {
+  fold: number;
+  nTrain: number;
+  nVal: number;
+  nTest: number;
+  seconds: number;
+  selectedEpoch: number;
+  metrics: Pick<ClassificationMetrics, (typeof HEADLINE)[number] | 'confusion' | 'classes'>;
+  localisation: LocalisationSummary;
+  /** Per-epoch training loss, validation loss and accuracy (the learning curve). */
+  history: Array<{ epoch: number; trainLoss: number; valLoss: number; valAccuracy: number }>;
+}
+
+export interface RowSummary {
+  protocol: Protocol;
+  method: Method;
+  pooling: MitdbRow['pooling'];
+  /** Which map `beats.csv` scores: the attention, or gradient × input for the classifier. */
+  beatScore: 'attention' | 'gradxinput';
+  complete: boolean;
+  foldsFinished: number[];
+  k: number;
+  /** The command that made the run folders and the one that wrote this folder. */
+  command: string;
+  resultsCommand: string;
+  /** The code that trained the folds and the code that wrote these files. */
+  trainingCode: CodeVersion;
+  resultsCode: CodeVersion;
+  dataFingerprint: string;
+  dataset: string;
+  sampleFs: number;
+  classes: string[];
+  config: CvConfig;
+  seed: number;
+  backend: RunMetadata['backend'];
+  versions: RunMetadata['versions'];
+  folds: FoldSummary[];
+  mean: Record<string, number>;
+  std: Record<string, number>;
+}
+
+function fail(message: string): never {
+  throw new BeatlensError('results-mixed', message);
+}
+
+/** The finished folds of a row's run folder, checked to come from one code and one data set. */
+function readRow(
+  runsDir: string,
+  r: MitdbRow,
+): { meta: RunMetadata<CvConfig>; results: FoldResult[]; runDir: string } | null {
+  const runDir = rowRunDir(runsDir, r);
+  const runJson = join(runDir, 'run.json');
+  if (!existsSync(runJson)) return null;
+  const meta = JSON.parse(readFileSync(runJson, 'utf8')) as RunMetadata<CvConfig>;
+  const results: FoldResult[] = [];
+  for (let f = 0; f < r.folds; f++) {
+    const res = readFoldResult(runDir, f);
+    if (res) results.push(res);
+  }
+  if (results.length === 0) return null;
+  const first = results[0];
+  for (const res of results) {
+    if (!res.code || res.code.fingerprint !== first.code?.fingerprint) {
+      fail(
+        `${runDir}: fold ${res.fold} was trained by code ${res.code?.fingerprint ?? '(unrecorded)'} but fold ${first.fold} by ${first.code?.fingerprint ?? '(unrecorded)'}; rerun the row (delete the folder)`,
+      );
+    }
+    if (res.dataFingerprint !== first.dataFingerprint) {
+      fail(`${runDir}: folds ${first.fold} and ${res.fold} were trained on different data`);
+    }
+  }
+  return { meta, results, runDir };
+}
+
+/** The settings a table's rows must share (everything but method, pooling and protocol). */
+function sharedSettings(c: CvConfig): string {
+  const { dataset, task, preset, seed, kernelSamples, width } = c;
+  return JSON.stringify({ dataset, task, preset, seed, kernelSamples, width });
+}
+
+function summarise(folds: FoldSummary[]): {
+  mean: Record<string, number>;
+  std: Record<string, number>;
+} {
+  const mean: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  const put = (key: string, values: number[]): void => {
+    const v = values.filter(Number.isFinite);
+    const m: MeanStd = v.length ? meanStd(v) : { mean: NaN, std: NaN, n: 0 };
+    mean[key] = m.mean;
+    std[key] = v.length > 1 ? m.std : NaN; // one fold (DS1 → DS2) has no spread
+  };
+  for (const k of HEADLINE)
+    put(
+      k,
+      folds.map((f) => f.metrics[k]),
+    );
+  for (const k of LOCALISATION)
+    put(
+      k,
+      folds.map((f) => f.localisation[k]),
+    );
+  const g = summariseFolds(folds.map((f) => f.localisation));
+  for (const c of ['I', 'II', 'III'] as const) {
+    mean[`grade${c}Percent`] = g.gradePercent[c].mean;
+    std[`grade${c}Percent`] = g.gradePercent[c].std;
+  }
+  return { mean, std };
+}
+
+export interface WriteMitdbResultsOptions {
+  runsDir: string;
+  outDir: string;
+  /** README whose Table 1 (between the mitdb-table markers) is regenerated; null leaves it. */
+  readme?: string | null;
+  /** The command line, for summary.json. */
+  command?: string;
+  onProgress?(message: string): void;
+}
+
+/** Writes the results folder and tables from every row that has finished folds. */
+export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<RowSummary[]> {
+  const rows: RowSummary[] = [];
+  const datasets = new Map<string, SegmentDataset>();
+  let settings: string | null = null;
+  for (const r of MITDB_ROWS) {
+    const read = readRow(o.runsDir, r);
+    if (!read) {
+      o.onProgress?.(`${r.protocol}/${rowName(r)}: no finished fold yet`);
+      continue;
+    }
+    const { meta, results, runDir } = read;
+    const s = sharedSettings(meta.config);
+    if (settings !== null && s !== settings) {
+      fail(`${runDir}: trained with other settings than the rows before it (${s} vs ${settings})`);
+    }
+    settings = s;
+    if (rows.length > 0 && results[0].code.fingerprint !== rows[0].trainingCode.fingerprint) {
+      fail(
+        `${runDir}: trained by code ${results[0].code.fingerprint}, the rows before it by ${rows[0].trainingCode.fingerprint}; rerun it`,
+      );
+    }
+    let data = datasets.get(meta.config.dataset);
+    if (!data) {
+      o.onProgress?.(`rebuilding the data set ${meta.config.dataset}`);
+      data = datasetOfRun(runDir).data;
+      datasets.set(meta.config.dataset, data);
+    }
+    const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
+    o.onProgress?.(`${r.protocol}/${rowName(r)}: scoring ${results.length} fold(s) (${source})`);
+    const scored = await evaluateCvFolds(
+      runDir,
+      data,
+      results.map((f) => f.fold),
+      source,
+    );
+    const dir = join(o.outDir, r.protocol, rowName(r));
+    rmSync(dir, { recursive: true, force: true });
+    const folds: FoldSummary[] = [];
+    scored.forEach((fm, j) => {
+      const res = results[j];
+      const d = data!;
+      writeFileAtomic(
+        join(dir, `fold-${fm.fold}`, 'predictions.csv'),
+        formatCsv(
+          ['record', 'offset', 'label', ...d.classes.map((c) => `p_${c}`)],
+          fm.index.map((i, k) => [
+            d.meta[i].recordId,
+            d.meta[i].offset,
+            d.meta[i].label,
+            ...fm.probabilities[k].map((p) => p.toPrecision(6)),
+          ]),
+        ),
+      );
+      const beatRows: unknown[][] = [];
+      fm.index.forEach((i, k) => {
+        const m = d.meta[i];
+        m.beats.forEach((b, bi) => {
+          const score = fm.perSegment[k].scores[bi];
+          beatRows.push([
+            m.recordId,
+            m.offset,
+            m.offset + b.position,
+            b.symbol,
+            score.toPrecision(6),
+          ]);
+        });
+      });
+      writeFileAtomic(
+        join(dir, `fold-${fm.fold}`, 'beats.csv'),
+        formatCsv(['record', 'segment_offset', 'sample', 'symbol', 'score'], beatRows),
+      );
+      folds.push({
+        fold: fm.fold,
+        nTrain: res.nTrain,
+        nVal: res.nVal,
+        nTest: res.nTest,
+        seconds: res.seconds,
+        selectedEpoch: res.history.selectedEpoch,
+        metrics: {
+          accuracy: res.metrics.accuracy,
+          specificity: res.metrics.specificity,
+          sensitivity: res.metrics.sensitivity,
+          aucMacro: res.metrics.aucMacro,
+          confusion: res.metrics.confusion,
+          classes: res.metrics.classes,
+        },
+        localisation: fm.summary,
+        history: res.history.epochs.map((e) => ({
+          epoch: e.epoch,
+          trainLoss: e.trainLoss,
+          valLoss: e.valLoss,
+          valAccuracy: e.valAccuracy,
+        })),
+      });
+    });
+    const row: RowSummary = {
+      protocol: r.protocol,
+      method: r.method,
+      pooling: r.pooling,
+      beatScore: source,
+      complete: results.length === r.folds,
+      foldsFinished: results.map((f) => f.fold),
+      k: r.folds,
+      command: meta.command,
+      resultsCommand: o.command ?? 'writeMitdbResults',
+      trainingCode: results[0].code,
+      resultsCode: codeVersion(),
+      dataFingerprint: results[0].dataFingerprint,
+      dataset: meta.config.dataset,
+      sampleFs: data.fs,
+      classes: data.classes,
+      config: meta.config,
+      seed: meta.seed,
+      backend: meta.backend,
+      versions: meta.versions,
+      folds,
+      ...summarise(folds),
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), row);
+    writeFileAtomic(
+      join(dir, 'curves.svg'),
+      curvesSeriesSvg(
+        `Per-epoch curves, MIT-BIH ${r.protocol}, ${rowName(r)} (one line per fold)`,
+        folds.map((f) => ({ name: `fold ${f.fold}`, folds: [{ history: f.history }] })),
+      ),
+    );
+    rows.push(row);
+  }
+  if (rows.length === 0) {
+    throw new BeatlensError(
+      'results-empty',
+      `${o.runsDir}: no finished fold of any MIT-BIH row; run \`npm run reproduce:mitdb\` first`,
+    );
+  }
+  const tables = mitdbTablesMarkdown(rows);
+  writeFileAtomic(join(o.outDir, 'README.md'), resultsReadme(rows, tables));
+  if (o.readme) replaceBetweenMarkers(o.readme, 'mitdb-table', tables);
+  return rows;
+}
+
+const pct = (m: number, s: number): string =>
+  Number.isFinite(m)
+    ? `${(100 * m).toFixed(2)} ± ${Number.isFinite(s) ? (100 * s).toFixed(2) : '—'}`
+    : 'n/a';
+const num = (m: number, s: number): string =>
+  Number.isFinite(m) ? `${m.toFixed(3)} ± ${Number.isFinite(s) ? s.toFixed(3) : '—'}` : 'n/a';
+
+const PROTOCOL_NAMES: Record<Protocol, string> = {
+  stratified: '5-fold stratified by class (the paper’s)',
+  patient: '5-fold patient-grouped',
+  'inter-patient': 'DS1 → DS2 (de Chazal)',
+};
+
+/** Table 1 and the localisation table, one line per row, the paper's row beside them. */
+export function mitdbTablesMarkdown(rows: readonly RowSummary[]): string {
+  const out: string[] = [];
+  const c = rows[0].config;
+  out.push(
+    `MIT-BIH PVC vs APB (${rows[0].classes.join('/')}), ${c.task}, preset ${c.preset.name} (Adam ${c.preset.learningRate}, ${c.preset.epochs} epochs, batch ${c.preset.batchSize}), segments at ${rows[0].sampleFs} Hz, seed ${c.seed}; ` +
+      `trained by code ${rows[0].trainingCode.fingerprint} (commit ${rows[0].trainingCode.commit?.slice(0, 10) ?? 'n/a'}${rows[0].trainingCode.dirty ? ', with uncommitted changes' : ''}), data ${rows[0].dataFingerprint}. ` +
+      'Mean ± sample std over folds; sensitivity and specificity with PVC positive.',
+  );
+  out.push('');
+  out.push(
+    '| Protocol | Method | Pooling | Accuracy (%) | Specificity (%) | Sensitivity (%) | ROC AUC | Folds |',
+  );
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const folds = r.complete ? String(r.k) : `${r.foldsFinished.length} of ${r.k}`;
+    out.push(
+      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${pct(r.mean.accuracy, r.std.accuracy)} | ` +
+        `${pct(r.mean.specificity, r.std.specificity)} | ${pct(r.mean.sensitivity, r.std.sensitivity)} | ` +
+        `${num(r.mean.aucMacro, r.std.aucMacro)} | ${folds} |`,
+    );
+  }
+  out.push(
+    `| ${PROTOCOL_NAMES.stratified} | paper: joint | l2 | ${(100 * PAPER_TABLE1.accuracy).toFixed(1)} | — | — | ${PAPER_TABLE1.auc} | 5 |`,
+  );
+  out.push('');
+  out.push(
+    'Does the map point at the abnormal beat? Each annotated beat of every test segment scored by its map (attention; gradient × input for the classifier), against the annotations:',
+  );
+  out.push('');
+  out.push(
+    '| Protocol | Method | Pooling | Map | Beat AUROC (pooled) | Beat AUROC (per segment) | Pointing game | Class I:II:III (%) |',
+  );
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const g = (k: string): string => (Number.isFinite(r.mean[k]) ? r.mean[k].toFixed(0) : 'n/a');
+    out.push(
+      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'attention' ? 'attention' : 'gradient × input'} | ` +
+        `${num(r.mean.pooledAuroc, r.std.pooledAuroc)} | ${num(r.mean.meanSegmentAuroc, r.std.meanSegmentAuroc)} | ` +
+        `${num(r.mean.pointingGame, r.std.pointingGame)} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
+    );
+  }
+  out.push('| paper (human raters, by eye) | joint | l2 | attention | — | — | — | 50:27:23 |');
+  out.push('');
+  return out.join('\n');
+}
+
+function resultsReadme(rows: readonly RowSummary[], tables: string): string {
+  const lines = [
+    '# MIT-BIH results',
+    '',
+    'Made by `npm run reproduce:mitdb` (scripts/reproduce-mitdb.ts: every fold of every row below is',
+    'a resumable `beatlens cv mitdb … --fold k` job, two at a time on a 2-core machine), then',
+    '`beatlens results mitdb`, which wrote this folder. Per row: `summary.json` (commands, code and',
+    'data fingerprints, resolved config, seed, backend, versions, per-fold metrics, mean, std),',
+    '`curves.svg` (per-epoch curves of every fold) and per fold `predictions.csv` and `beats.csv`.',
+    `Offsets and samples count at ${rows[0].sampleFs} Hz (the records resampled from 360 Hz).`,
+    '',
+    tables,
+    '',
+    'Rows, per-fold seconds:',
+    '',
+    ...rows.map(
+      (r) =>
+        `- ${r.protocol}/${rowName(r)}: ${r.folds.map((f) => `fold ${f.fold} ${Math.round(f.seconds)} s`).join(', ')}`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in a file. */
+export function replaceBetweenMarkers(file: string, name: string, text: string): void {
+  const src = readFileSync(file, 'utf8');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = src.indexOf(start);
+  const b = src.indexOf(end);
+  if (a < 0 || b < a) {
+    throw new BeatlensError('readme-markers', `${file}: markers ${start} … ${end} not found`);
+  }
+  writeFileAtomic(file, `${src.slice(0, a + start.length)}\n\n${text.trim()}\n\n${src.slice(b)}`);
+}
