@@ -1,18 +1,43 @@
 /**
  * Electron wiring only: create the app services (the main process owns data, model and SQLite),
- * register one ipcMain handler per channel, forward progress events, and open a locked-down
- * window (context isolation, no Node integration, sandbox, no navigation, no new windows, no
- * permission grants, a strict Content-Security-Policy).
+ * register every channel through the one sender-checking wrapper, forward progress events, serve
+ * the renderer on the app's own scheme, and open a locked-down window (context isolation, no Node
+ * integration, sandbox, no navigation, no new windows, no permission grants).
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
-import { CHANNELS, EVENT_CHANNEL, ipcChannel } from './ipc/contract';
-import { createHandlers, invokeChannel } from './ipc/handlers';
+import { EVENT_CHANNEL } from './ipc/contract';
+import { createHandlers } from './ipc/handlers';
 import { createEventBus } from './ipc/events';
 import { createAppServices } from './app/services';
+import { IMPORT_EXTENSIONS } from './ecg/import/load';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  APP_URL,
+  appProtocolHandler,
+} from './electron/app-protocol';
+import { registerIpcHandlers } from './electron/ipc';
+import { denyAllPermissions, lockDownContents } from './electron/window-policy';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// Before `ready`: the scheme must be privileged to have an origin, fetch and storage.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+
+/** The system file dialog, run here in main: the renderer only ever gets opaque file ids. */
+async function pickFiles(): Promise<string[]> {
+  const { filePaths } = await dialog.showOpenDialog({
+    title: 'Import ECG records',
+    properties: ['openFile', 'multiSelections'],
+    filters: [
+      {
+        name: 'ECG records (WFDB .hea, CSV, EDF)',
+        extensions: IMPORT_EXTENSIONS.map((e) => e.slice(1)),
+      },
+    ],
+  });
+  return filePaths;
+}
 
 async function createWindow(): Promise<void> {
   const events = createEventBus();
@@ -21,18 +46,11 @@ async function createWindow(): Promise<void> {
     events,
     demo: true,
     version: app.getVersion(),
+    pickFiles,
   });
-  const handlers = createHandlers(services.impl);
-  for (const channel of CHANNELS) {
-    ipcMain.handle(ipcChannel(channel), (_e, raw: unknown) =>
-      invokeChannel(handlers, channel, raw),
-    );
-  }
-
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
+  registerIpcHandlers(ipcMain, createHandlers(services.impl));
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, appProtocolHandler(join(__dirname, '..', 'dist-renderer')));
 
   const win = new BrowserWindow({
     width: 1400,
@@ -42,12 +60,12 @@ async function createWindow(): Promise<void> {
       preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       sandbox: true,
       webSecurity: true,
+      webviewTag: false,
     },
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
   const unsubscribe = events.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
@@ -55,7 +73,7 @@ async function createWindow(): Promise<void> {
     unsubscribe();
     services.close();
   });
-  await win.loadFile(join(__dirname, '..', 'dist-renderer', 'index.html'));
+  await win.loadURL(APP_URL);
 }
 
 app.whenReady().then(createWindow, (e: unknown) => {

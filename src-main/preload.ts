@@ -1,28 +1,23 @@
 /**
  * The preload bridge: runs sandboxed with context isolation and exposes exactly one object,
- * `window.beatlens`, whose `invoke` only forwards known channel names to main (where every
- * argument is validated) and whose `onEvent` only relays progress events. The renderer never
- * sees ipcRenderer, Node or Electron objects.
+ * `window.beatlens`, with one method per channel of the contract (each bound to its own channel;
+ * main validates every argument) answering the `{ ok, value } | { ok, code, message }` envelope,
+ * and `onEvent`, which only relays progress events. The renderer never sees ipcRenderer, Node or
+ * Electron objects. No zod here: the contract it imports is types and names only.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { CHANNELS, EVENT_CHANNEL, ipcChannel } from './ipc/contract';
-import type { AppEvent, BeatlensApi, Channel, Envelope } from './ipc/contract';
+import { bindApiMethods, EVENT_CHANNEL, ipcChannel } from './ipc/contract';
+import type { AppEvent, BeatlensApi, Envelope } from './ipc/contract';
 
 const api: BeatlensApi = {
-  async invoke(channel, args) {
-    if (!(CHANNELS as string[]).includes(channel)) throw new Error(`unknown channel '${channel}'`);
-    const envelope = (await ipcRenderer.invoke(
-      ipcChannel(channel as Channel),
-      args,
-    )) as Envelope<never>;
-    if (!envelope.ok) throw new Error(envelope.message);
-    return envelope.value;
-  },
+  ...bindApiMethods(
+    (channel, args) => ipcRenderer.invoke(ipcChannel(channel), args) as Promise<Envelope<unknown>>,
+  ),
   onEvent(listener) {
-    const relay = (_e: IpcRendererEvent, event: AppEvent) => listener(event);
+    const relay = (_e: IpcRendererEvent, event: unknown) => listener(event as AppEvent);
     ipcRenderer.on(EVENT_CHANNEL, relay);
-    return () => ipcRenderer.removeListener(EVENT_CHANNEL, relay);
+    return () => void ipcRenderer.removeListener(EVENT_CHANNEL, relay);
   },
 };
 

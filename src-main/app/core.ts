@@ -5,18 +5,12 @@
  */
 import type { Beat, EcgRecord } from '../ecg/types';
 import type { BeatlensModel } from '../model/types';
-import { loadRecordFile } from '../ecg/import/load';
 import { preprocessRecord } from '../ecg/preprocess';
 import { synthesizeRecord } from '../ecg/synthetic';
 import { defaultModelConfig } from '../model/config';
 import { createModel } from '../model/registry';
 
 export interface CoreModules {
-  /** H1: WFDB (.hea), CSV, EDF by extension. */
-  loadRecordFile?: (
-    path: string,
-    opts?: { fs?: number },
-  ) => { record: EcgRecord; beats: Beat[] | null };
   /** H2: per-lead filtering + normalisation applied before the model. */
   preprocessRecord?: (record: EcgRecord) => EcgRecord;
   /** H2: a synthetic long record with exact beat annotations. */
@@ -46,7 +40,6 @@ export interface CoreModules {
 /** The modules available in this build. */
 export function loadCoreModules(): CoreModules {
   return {
-    loadRecordFile,
     preprocessRecord: (r) => preprocessRecord(r),
     synthesizeRecord,
     createModelFor: ({ seed, ...shape }) => createModel(defaultModelConfig(shape), seed),

@@ -21,11 +21,10 @@ import { FlagService } from './flags';
 import { DEMO, ensureDemoInStore, storedPools } from './demo';
 import { loadModel, saveModel } from '../model/weights';
 import { initBackend } from '../model/backend';
-import { openStore, sha256Files } from '../store/index';
+import { openStore } from '../store/index';
 import type { Store } from '../store/index';
-import type { RecordFormat } from '../store/index';
-import { readdirSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { loadImports } from '../store/ingest';
+import { FileAccess, isImportable } from './file-access';
 import type { LoadedModel } from './inference';
 
 export { DEMO } from './demo';
@@ -41,11 +40,18 @@ export interface AppServicesOptions {
   core?: CoreModules;
   /** App version shown in the UI (Electron passes app.getVersion()). */
   version?: string;
+  /**
+   * The system file dialog, run in main (Electron passes one); it answers the chosen paths.
+   * Without it `files:open` is unavailable and files come in through `files:upload`.
+   */
+  pickFiles?: () => Promise<string[]>;
 }
 
 export interface AppServices {
   impl: ChannelImpl;
   library: RecordLibrary;
+  /** The files the renderer may import (opaque ids), and staged uploads. */
+  files: FileAccess;
   /** Grade studies and flagged-beat reviews live in the store; null when it could not open. */
   studies: StudyService | null;
   flags: FlagService | null;
@@ -75,6 +81,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   const core = opts.core ?? loadCoreModules();
   const home = opts.home ?? process.env.BEATLENS_HOME ?? join(homedir(), '.beatlens');
   const library = new RecordLibrary(core.preprocessRecord);
+  const files = new FileAccess(join(home, 'uploads'));
   const notes: string[] = [];
   const jobs = new JobRunner(opts.events);
   await initBackend('auto');
@@ -165,7 +172,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       version: opts.version ?? packageVersion(),
       shell: opts.shell,
       capabilities: {
-        import: Boolean(core.loadRecordFile),
+        import: true,
         synthetic: demoSegments.length > 0,
         model: Boolean(library.currentModel()),
         training: demoSegments.length > 0,
@@ -175,27 +182,23 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       notes,
     }),
     'records:list': ({ search }) => library.list(search),
-    'records:import': ({ path, fs }) => {
-      if (!core.loadRecordFile) unavailable('record import', 'H1 loadRecordFile');
-      const { record, beats } = core.loadRecordFile(path, fs === undefined ? {} : { fs });
+    'files:open': async () => {
+      if (!opts.pickFiles) {
+        unavailable('the system file dialog', 'the browser version uploads files instead');
+      }
+      return (await opts.pickFiles()).filter(isImportable).map((p) => files.grant(p));
+    },
+    'files:upload': (args) => files.upload(args),
+    'records:import': ({ fileId, fs }) => {
+      // The same reading, validation and checksum as `beatlens import` (store/ingest.ts).
+      const [input] = loadImports([files.path(fileId)], { fs });
       if (store) {
-        // The checksum covers the file and its siblings (a WFDB record's .dat and .atr).
-        const base = basename(path, extname(path));
-        const files = readdirSync(dirname(path))
-          .filter((f) => f === basename(path) || f.startsWith(`${base}.`))
-          .sort()
-          .map((f) => join(dirname(path), f));
-        const format =
-          ({ '.hea': 'wfdb', '.csv': 'csv', '.edf': 'edf' } as Record<string, RecordFormat>)[
-            extname(path).toLowerCase()
-          ] ?? 'other';
-        const checksum = sha256Files(files);
-        const existing = store.records.get(record.id);
-        if (!existing || existing.checksum !== checksum) {
-          store.records.import({ record, format, checksum, beats }, { replace: Boolean(existing) });
+        const existing = store.records.get(input.record.id);
+        if (!existing || existing.checksum !== input.checksum) {
+          store.records.import(input, { replace: Boolean(existing) });
         }
       }
-      return library.add(record, beats);
+      return library.add(input.record, input.beats ? [...input.beats] : null);
     },
     'records:window': (args) => library.window(args),
     'studies:list': () => requireStudies().list(),
@@ -309,11 +312,13 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   return {
     impl,
     library,
+    files,
     studies,
     flags,
     store,
     close: () => {
       void jobs.close();
+      files.close();
       store?.close();
     },
   };

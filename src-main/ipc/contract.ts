@@ -1,95 +1,73 @@
 /**
- * The typed contract between the renderer and the main process: channel names, the zod schema of
- * each channel's argument, and the result types. The preload bridge, the Electron IPC handlers,
- * the HTTP test bridge and the renderer all import this one file, so a channel cannot drift
- * between them. Results are plain JSON (number[] rather than Float32Array) so that the same
- * values cross Electron's structured clone and the HTTP bridge unchanged.
+ * The typed contract between the renderer and the main process: channel names, the bridge method
+ * that carries each channel, and the argument, result, event and error types. The preload, the
+ * Electron IPC handlers, the HTTP bridge and the renderer all import this one file, so a channel
+ * cannot drift between them. It holds types and names only (no zod at run time, no Node, no DOM):
+ * the sandboxed preload and the renderer bundle it, and `schemas.ts` validates the arguments in
+ * main. Results are plain JSON (number[] rather than Float32Array) so that the same values cross
+ * Electron's structured clone and the HTTP bridge unchanged.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ArgSchemas } from './schemas';
 
-const id = z.string().min(1).max(200);
-const seed = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31 - 1);
-
-/** Argument schema of every channel. Unknown keys are rejected (strict) so typos surface. */
-export const argSchemas = {
-  'app:info': z.strictObject({}),
-  'records:list': z.strictObject({ search: z.string().max(200).optional() }),
-  'records:import': z.strictObject({
-    path: z.string().min(1).max(4096),
-    /** Needed for CSV files, which carry no sampling frequency. */
-    fs: z.number().positive().max(100_000).optional(),
-  }),
-  'records:window': z.strictObject({
-    recordId: id,
-    startSample: z.number().int().min(0),
-    nSamples: z.number().int().min(1).max(100_000_000),
-    /** Drawing buckets per lead: the window is decimated to min/max pairs per bucket. */
-    maxPoints: z.number().int().min(16).max(20_000),
-    withAttention: z.boolean().optional(),
-  }),
-  'studies:list': z.strictObject({}),
-  'studies:create': z.strictObject({
-    name: z.string().min(1).max(200),
-    nItems: z.number().int().min(1).max(1000),
-    raters: z.array(z.string().min(1).max(100)).min(1).max(20),
-    seed,
-    /** demo: the built-in synthetic segments; store: pvc-apb segments prepared by the CLI. */
-    dataset: z.enum(['demo', 'store']).optional(),
-  }),
-  'studies:item': z.strictObject({
-    studyId: id,
-    raterId: z.string().min(1).max(100),
-    index: z.number().int().min(0),
-  }),
-  'studies:grade': z.strictObject({
-    studyId: id,
-    raterId: z.string().min(1).max(100),
-    index: z.number().int().min(0),
-    grade: z.enum(['I', 'II', 'III']),
-  }),
-  'studies:progress': z.strictObject({ studyId: id, raterId: z.string().min(1).max(100) }),
-  'studies:export': z.strictObject({ studyId: id, format: z.enum(['csv', 'json']) }),
-  'train:start': z.strictObject({
-    task: z.enum(['pvc-apb']),
-    /** demo: the built-in synthetic study; store: segments prepared into the store by the CLI;
-     * mitdb: MIT-BIH read from $BEATLENS_DATA/mitdb. Default demo. */
-    dataset: z.enum(['demo', 'store', 'mitdb']).optional(),
-    method: z.enum(['joint', 'classifier', 'cascaded']),
-    pooling: z.enum(['l2', 'max']),
-    kernelSamples: z.number().int().min(1).max(5000),
-    protocol: z.enum(['holdout', 'cv5']),
-    preset: z.enum(['tiny', 'fast', 'paper']),
-    seed,
-    /** Override the preset's epoch count (short demo runs). */
-    epochs: z.number().int().min(1).max(500).optional(),
-    /** Resume a cancelled run: folds already finished are kept. */
-    resumeJobId: id.optional(),
-  }),
-  'jobs:cancel': z.strictObject({ jobId: id }),
-  'jobs:list': z.strictObject({}),
-  'jobs:events': z.strictObject({ jobId: id }),
-  'scan:start': z.strictObject({
-    recordId: id,
-    /** Only segments whose predicted class has at least this probability. */
-    minProbability: z.number().min(0).max(1).optional(),
-  }),
-  'flags:list': z.strictObject({ recordId: id }),
-  'flags:review': z.strictObject({
-    recordId: id,
-    flagId: id,
-    decision: z.enum(['accepted', 'rejected', 'pending']),
-  }),
-  'flags:export': z.strictObject({ recordId: id, format: z.enum(['csv', 'json']) }),
+/**
+ * Every channel, under the name of the one bridge method that carries it (Electron's
+ * context-isolation guidance: one method per message, never a generic `invoke(channel, …)`).
+ */
+export const API_METHODS = {
+  appInfo: 'app:info',
+  listRecords: 'records:list',
+  openFiles: 'files:open',
+  uploadFile: 'files:upload',
+  importRecord: 'records:import',
+  recordWindow: 'records:window',
+  listStudies: 'studies:list',
+  createStudy: 'studies:create',
+  studyItem: 'studies:item',
+  gradeItem: 'studies:grade',
+  studyProgress: 'studies:progress',
+  exportStudy: 'studies:export',
+  startTraining: 'train:start',
+  cancelJob: 'jobs:cancel',
+  listJobs: 'jobs:list',
+  jobEvents: 'jobs:events',
+  startScan: 'scan:start',
+  listFlags: 'flags:list',
+  reviewFlag: 'flags:review',
+  exportFlags: 'flags:export',
 } as const;
 
-export type Channel = keyof typeof argSchemas;
-export const CHANNELS = Object.keys(argSchemas) as Channel[];
-export type Args<C extends Channel> = z.input<(typeof argSchemas)[C]>;
+export type ApiMethod = keyof typeof API_METHODS;
+export type Channel = (typeof API_METHODS)[ApiMethod];
+export const CHANNELS = Object.values(API_METHODS) as Channel[];
+/** channel → bridge method name. */
+export const METHOD_OF = Object.fromEntries(
+  Object.entries(API_METHODS).map(([method, channel]) => [channel, method]),
+) as { [M in ApiMethod as (typeof API_METHODS)[M]]: M };
+
+/** What a channel accepts (the input type of its zod schema in `schemas.ts`). */
+export type Args<C extends Channel> = z.input<ArgSchemas[C]>;
 export type Grade = 'I' | 'II' | 'III';
+
+/** Largest file `files:upload` takes (decoded bytes); bigger records go through the dialog. */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A file the person chose (system dialog) or dropped/uploaded: the renderer only ever holds this
+ * opaque id, never a path, and main refuses ids it did not hand out in this session.
+ */
+export interface FileRef {
+  fileId: string;
+  /** The file's own name, for display. */
+  name: string;
+}
+
+export interface UploadResult {
+  /** Pass it with the next files of the same selection (a WFDB record's .hea, .dat and .atr). */
+  batchId: string;
+  /** The uploaded file when it is a record to import (.hea, .csv, .edf); null for companions. */
+  file: FileRef | null;
+}
 
 export interface AppInfo {
   version: string;
@@ -202,6 +180,8 @@ export interface FlaggedBeatRow {
 export interface Results {
   'app:info': AppInfo;
   'records:list': RecordSummary[];
+  'files:open': FileRef[];
+  'files:upload': UploadResult;
   'records:import': RecordSummary;
   'records:window': RecordWindow;
   'studies:list': StudySummary[];
@@ -247,14 +227,40 @@ export type AppEvent =
   | { type: 'scan-progress'; jobId: string; recordId: string; done: number; total: number }
   | { type: 'job-state'; job: JobSummary };
 
-/** Every invoke answers with this envelope; errors are one line, never a stack trace. */
+/** Every call answers with this envelope; errors are one line, never a stack trace. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
-/** The API the preload (Electron) or the browser shim (tests) installs as `window.beatlens`. */
-export interface BeatlensApi {
-  invoke<C extends Channel>(channel: C, args: Args<C>): Promise<Results[C]>;
+/**
+ * What the preload (Electron) or the browser shim (`src-renderer/lib/bridge.ts`) installs as
+ * `window.beatlens`: one method per channel, each answering with the envelope, so the error's
+ * `code` reaches the renderer (an Error thrown across Electron's context bridge keeps only its
+ * message).
+ */
+export type BeatlensApi = {
+  readonly [M in ApiMethod]: (
+    args: Args<(typeof API_METHODS)[M]>,
+  ) => Promise<Envelope<Results[(typeof API_METHODS)[M]]>>;
+} & {
   /** Subscribe to progress events; returns an unsubscribe function. */
-  onEvent(listener: (event: AppEvent) => void): () => void;
+  readonly onEvent: (listener: (event: AppEvent) => void) => () => void;
+};
+
+/** The bridge's channel methods (all of BeatlensApi but onEvent). */
+export type ApiMethods = Omit<BeatlensApi, 'onEvent'>;
+
+/**
+ * One method per channel, each bound to its own channel and carried by `send` (ipcRenderer in
+ * the preload, fetch in the browser shim).
+ */
+export function bindApiMethods(
+  send: (channel: Channel, args: unknown) => Promise<Envelope<unknown>>,
+): ApiMethods {
+  return Object.fromEntries(
+    Object.entries(API_METHODS).map(([method, channel]) => [
+      method,
+      (args: unknown) => send(channel, args),
+    ]),
+  ) as unknown as ApiMethods;
 }
 
 /** Electron IPC channel names (prefixed so they cannot collide with Electron's own). */

@@ -6,8 +6,9 @@
  */
 import type { z } from 'zod';
 import { BeatlensError, isBeatlensError } from '../errors';
-import { argSchemas, CHANNELS } from './contract';
+import { CHANNELS } from './contract';
 import type { Channel, Envelope, Results } from './contract';
+import { argSchemas } from './schemas';
 
 /** Parsed (output) argument type of a channel. */
 export type ParsedArgs<C extends Channel> = z.output<(typeof argSchemas)[C]>;

@@ -1,6 +1,7 @@
 /**
  * End-to-end: the built renderer in headless Chromium, talking to the real handlers through the
- * loopback HTTP bridge. Imports a record, shows attention shading, creates a blinded grade study,
+ * loopback HTTP bridge. Opens the session through the launch address (one-time secret → cookie),
+ * imports a record by upload (and sees the hostile header refused), shows attention shading, creates a blinded grade study,
  * grades three items with the keyboard, reloads and finds the grades still there (and in the
  * SQLite store, for a restarted app). Saves a screenshot of each screen to docs/screenshots/.
  */
@@ -18,6 +19,8 @@ import type { ServedApp } from '../../src-main/app/serve';
 import { createAppServices } from '../../src-main/app/services';
 import { createEventBus } from '../../src-main/ipc/events';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
+import { RENDERER_CSP } from '../../src-main/app/csp';
+import { SECRET_TEXT, writeHostileRecord } from '../helpers/hostile-record';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHOTS = resolve(ROOT, 'docs', 'screenshots');
@@ -54,12 +57,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('imports a record into the library', async () => {
+  it('opens a session only through the launch address, then imports a record by upload', async () => {
+    const first = await page.goto(app.bridge.launchUrl);
+    expect(first?.headers()['content-security-policy']).toBe(RENDERER_CSP);
+    await page.waitForSelector('.meta:has-text("browser")', { timeout: 20_000 });
+    // The secret is out of the address bar, and the session cookie is out of the page's reach.
+    expect(page.url()).not.toContain('secret');
+    expect(await page.evaluate(() => document.cookie)).toBe('');
     await page.goto(`${app.bridge.url}/#/library`);
-    let path: string;
+    let files: string[];
     let expectId: string;
     if (sample.present) {
-      path = join(sample.dir, '100.hea');
+      files = ['100.hea', '100.dat', '100.atr'].map((f) => join(sample.dir, f));
       expectId = '100';
     } else {
       // No real data here: a synthetic CSV goes through the same import path.
@@ -68,14 +77,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       for (let i = 0; i < record.nSamples; i++) {
         rows.push(`${record.signals[0][i].toFixed(4)},${record.signals[1][i].toFixed(4)}`);
       }
-      path = join(tmp, 'synthetic.csv');
-      writeFileSync(path, rows.join('\n'));
+      files = [join(tmp, 'synthetic.csv')];
+      writeFileSync(files[0], rows.join('\n'));
       expectId = 'synthetic';
       await page.fill('input[name="fs"]', '360');
     }
-    await page.fill('input[name="path"]', path);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector(`tr[data-record="${expectId}"]`, { timeout: 20_000 });
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('button:has-text("Choose files")');
+    await (await chooser).setFiles(files);
+    await page.waitForSelector(`tr[data-record="${expectId}"]`, { timeout: 30_000 });
     const row = await page.textContent(`tr[data-record="${expectId}"]`);
     expect(row).toContain('360 Hz');
     if (sample.present) expect(row).toMatch(/\d+ \/ \d+ \/ \d+ \/ \d+ \/ \d+/);
@@ -89,6 +99,21 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
     expect(restarted.library.list().map((r) => r.id)).toContain(expectId);
     expect(restarted.library.get(expectId).record.nSamples).toBeGreaterThan(0);
     restarted.close();
+
+    // The hostile header of the file-read hole: refused in one line, with its code.
+    const { headerPath } = writeHostileRecord(join(tmp, 'hostile'));
+    await page.fill('input[name="fs"]', '');
+    const hostile = page.waitForEvent('filechooser');
+    await page.click('button:has-text("Choose files")');
+    await (await hostile).setFiles([headerPath]);
+    const alert = page.locator('[role="alert"][data-code="wfdb-unsafe-file-name"]');
+    await alert.waitFor({ timeout: 20_000 });
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toMatch(/evil\.hea: line 2: signal file name '\.\.\/secret\.bin' is refused/);
+    expect(text).not.toContain('\n');
+    expect(text).not.toContain(SECRET_TEXT);
+    expect(await page.locator('tr[data-record="evil"]').count()).toBe(0);
+
     await page.click(`tr[data-record="${expectId}"] button:has-text("View")`);
     await page.waitForSelector('[data-testid="viewer-plot"][data-has-attention="true"]', {
       timeout: 30_000,

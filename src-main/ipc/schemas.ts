@@ -1,0 +1,102 @@
+/**
+ * The zod schema of every channel's argument, checked in main before any core module runs
+ * (`handlers.ts`). Kept apart from `contract.ts` so that the sandboxed preload and the renderer,
+ * which bundle the contract, carry no zod; `satisfies Record<Channel, …>` keeps the two in step.
+ */
+import { z } from 'zod';
+import { MAX_UPLOAD_BYTES } from './contract';
+import type { Channel } from './contract';
+
+const id = z.string().min(1).max(200);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
+/** Argument schema of every channel. Unknown keys are rejected (strict) so typos surface. */
+export const argSchemas = {
+  'app:info': z.strictObject({}),
+  'records:list': z.strictObject({ search: z.string().max(200).optional() }),
+  'files:open': z.strictObject({}),
+  'files:upload': z.strictObject({
+    /** The batch an earlier file of the same selection was uploaded into; absent: a new one. */
+    batchId: id.optional(),
+    /** The file's own name; checked in main to be a plain name (no separator, no '..'). */
+    name: z.string().min(1).max(255),
+    /** The file's bytes, base64. */
+    data: z
+      .string()
+      .max(4 * Math.ceil(MAX_UPLOAD_BYTES / 3), `is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB`)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64'),
+  }),
+  'records:import': z.strictObject({
+    /** A file id from `files:open` or `files:upload`; never a path. */
+    fileId: id,
+    /** Needed for CSV files, which carry no sampling frequency. */
+    fs: z.number().positive().max(100_000).optional(),
+  }),
+  'records:window': z.strictObject({
+    recordId: id,
+    startSample: z.number().int().min(0),
+    nSamples: z.number().int().min(1).max(100_000_000),
+    /** Drawing buckets per lead: the window is decimated to min/max pairs per bucket. */
+    maxPoints: z.number().int().min(16).max(20_000),
+    withAttention: z.boolean().optional(),
+  }),
+  'studies:list': z.strictObject({}),
+  'studies:create': z.strictObject({
+    name: z.string().min(1).max(200),
+    nItems: z.number().int().min(1).max(1000),
+    raters: z.array(z.string().min(1).max(100)).min(1).max(20),
+    seed,
+    /** demo: the built-in synthetic segments; store: pvc-apb segments prepared by the CLI. */
+    dataset: z.enum(['demo', 'store']).optional(),
+  }),
+  'studies:item': z.strictObject({
+    studyId: id,
+    raterId: z.string().min(1).max(100),
+    index: z.number().int().min(0),
+  }),
+  'studies:grade': z.strictObject({
+    studyId: id,
+    raterId: z.string().min(1).max(100),
+    index: z.number().int().min(0),
+    grade: z.enum(['I', 'II', 'III']),
+  }),
+  'studies:progress': z.strictObject({ studyId: id, raterId: z.string().min(1).max(100) }),
+  'studies:export': z.strictObject({ studyId: id, format: z.enum(['csv', 'json']) }),
+  'train:start': z.strictObject({
+    task: z.enum(['pvc-apb']),
+    /** demo: the built-in synthetic study; store: segments prepared into the store by the CLI;
+     * mitdb: MIT-BIH read from $BEATLENS_DATA/mitdb. Default demo. */
+    dataset: z.enum(['demo', 'store', 'mitdb']).optional(),
+    method: z.enum(['joint', 'classifier', 'cascaded']),
+    pooling: z.enum(['l2', 'max']),
+    kernelSamples: z.number().int().min(1).max(5000),
+    protocol: z.enum(['holdout', 'cv5']),
+    preset: z.enum(['tiny', 'fast', 'paper']),
+    seed,
+    /** Override the preset's epoch count (short demo runs). */
+    epochs: z.number().int().min(1).max(500).optional(),
+    /** Resume a cancelled run: folds already finished are kept. */
+    resumeJobId: id.optional(),
+  }),
+  'jobs:cancel': z.strictObject({ jobId: id }),
+  'jobs:list': z.strictObject({}),
+  'jobs:events': z.strictObject({ jobId: id }),
+  'scan:start': z.strictObject({
+    recordId: id,
+    /** Only segments whose predicted class has at least this probability. */
+    minProbability: z.number().min(0).max(1).optional(),
+  }),
+  'flags:list': z.strictObject({ recordId: id }),
+  'flags:review': z.strictObject({
+    recordId: id,
+    flagId: id,
+    decision: z.enum(['accepted', 'rejected', 'pending']),
+  }),
+  'flags:export': z.strictObject({ recordId: id, format: z.enum(['csv', 'json']) }),
+} satisfies Record<Channel, z.ZodType>;
+
+export type ArgSchemas = typeof argSchemas;
