@@ -20,7 +20,7 @@ import {
   type CvResult,
   type Protocol,
 } from '../train/crossValidation';
-import { loadNamedDataset } from '../train/datasets';
+import { loadTaskDataset } from '../train/taskData';
 import { fitFinalModel } from '../train/fit';
 import { predictRecord } from '../train/predict';
 import { getPreset, PRESET_NAMES, type TrainPreset } from '../train/presets';
@@ -83,6 +83,8 @@ interface CommonOpts {
   dataDir?: string;
   resample?: string;
   records?: string;
+  labels?: string;
+  csvFs?: string;
   width: string;
   kernel?: string;
   backend: string;
@@ -90,7 +92,13 @@ interface CommonOpts {
 }
 
 /** The MIT-BIH options of a dataset spec (--data-dir, --resample, --records). */
-function mitdbSpec(o: CommonOpts): { dataDir?: string; resampleHz?: number; records?: string[] } {
+function mitdbSpec(o: CommonOpts): {
+  dataDir?: string;
+  resampleHz?: number;
+  records?: string[];
+  labels?: string;
+  csvFs?: number;
+} {
   const resampleHz = o.resample === undefined ? undefined : Number(o.resample);
   if (resampleHz !== undefined && !(resampleHz > 0)) {
     throw new BeatlensError('cli-option', `--resample=${o.resample} must be a rate in Hz`);
@@ -99,7 +107,11 @@ function mitdbSpec(o: CommonOpts): { dataDir?: string; resampleHz?: number; reco
     ?.split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  return { dataDir: o.dataDir, resampleHz, records };
+  const csvFs = o.csvFs === undefined ? undefined : Number(o.csvFs);
+  if (csvFs !== undefined && !(csvFs > 0)) {
+    throw new BeatlensError('cli-option', `--csv-fs=${o.csvFs} must be a rate in Hz`);
+  }
+  return { dataDir: o.dataDir, resampleHz, records, labels: o.labels, csvFs };
 }
 
 function resolvePreset(o: CommonOpts): TrainPreset {
@@ -142,6 +154,11 @@ function addCommon(cmd: Command): Command {
       'mitdb: resample the records to this rate first (segments keep their 5.6 s: 1000 samples at 180 Hz)',
     )
     .option('--records <list>', 'mitdb: comma-separated record names (default all 48)')
+    .option(
+      '--labels <csv>',
+      'origin: labels CSV record,label[,patient] for the 12-lead records in --data-dir (task pvc-origin)',
+    )
+    .option('--csv-fs <hz>', 'origin: sampling frequency of CSV records')
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')
     .option('--backend <name>', 'auto|tensorflow|wasm|cpu', 'auto');
@@ -153,7 +170,10 @@ export function registerTrainCommands(program: Command): void {
     program
       .command('cv')
       .description('cross-validate methods on a dataset and write a Table-1-style summary')
-      .argument('<dataset>', 'mitdb | synthetic | store (segments prepared in the store)'),
+      .argument(
+        '<dataset>',
+        'mitdb | synthetic | origin (your labelled 12-lead records) | store (segments prepared in the store)',
+      ),
   )
     .option('--method <m>', `${METHODS.join('|')}|all`, 'joint')
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
@@ -180,7 +200,7 @@ export function registerTrainCommands(program: Command): void {
       const seed = int('seed', o.seed, 0);
       const storePath =
         o.store === false ? null : typeof o.store === 'string' ? o.store : undefined;
-      const { data, description, segmentIds } = loadNamedDataset({
+      const { data, description, segmentIds } = loadTaskDataset({
         name: dataset,
         task: o.task,
         seed,
@@ -252,7 +272,10 @@ export function registerTrainCommands(program: Command): void {
     program
       .command('train')
       .description('train one model on all segments of a dataset and save it')
-      .argument('<dataset>', 'mitdb | synthetic | store (segments prepared in the store)'),
+      .argument(
+        '<dataset>',
+        'mitdb | synthetic | origin (your labelled 12-lead records) | store (segments prepared in the store)',
+      ),
   )
     .option('--method <m>', METHODS.join('|'), 'joint')
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
@@ -264,7 +287,7 @@ export function registerTrainCommands(program: Command): void {
         o: CommonOpts & { method: string; pooling: string; store?: string },
       ) => {
         const seed = int('seed', o.seed, 0);
-        const { data, description } = loadNamedDataset({
+        const { data, description } = loadTaskDataset({
           name: dataset,
           task: o.task,
           seed,

@@ -9,7 +9,7 @@ import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { loadModel } from '../model/weights';
 import { readFoldPredictions, readFoldResult } from '../train/crossValidation';
-import { loadNamedDataset, parseMitdbDescription } from '../train/datasets';
+import { loadTaskDataset, parseDatasetDescription } from '../train/taskData';
 import type { LocalisationOptions, LocalisationSummary, SegmentLocalisation } from './localisation';
 import { scoreMaps, segmentMaps, type MapSource } from './pipeline';
 
@@ -25,25 +25,10 @@ export function datasetOfRun(runDir: string): { data: SegmentDataset; run: RunJs
     throw new BeatlensError('run-missing', `${path} not found: not a cross-validation run folder`);
   }
   const run = JSON.parse(readFileSync(path, 'utf8')) as RunJson;
-  const d = run.config.dataset;
-  const task = run.config.task;
-  let m: RegExpExecArray | null;
-  if ((m = /^synthetic\(seed=(-?\d+), n=(\d+), fs=([\d.]+) Hz\)$/.exec(d))) {
-    const spec = { name: 'synthetic', task, seed: Number(m[1]), nSegments: Number(m[2]) };
-    return { data: loadNamedDataset({ ...spec, fs: Number(m[3]) }).data, run };
-  }
-  const mitdb = parseMitdbDescription(d);
-  if (mitdb) {
-    const spec = { name: 'mitdb', task, seed: 0, dataDir: mitdb.dir, records: mitdb.records };
-    return { data: loadNamedDataset({ ...spec, resampleHz: mitdb.fs }).data, run };
-  }
-  if ((m = /^store\((.*), task=(.*)\)$/.exec(d))) {
-    return { data: loadNamedDataset({ name: 'store', task, seed: 0, storePath: m[1] }).data, run };
-  }
-  throw new BeatlensError(
-    'run-dataset',
-    `${path}: cannot rebuild dataset '${d}' (expected synthetic(...), mitdb(...) or store(...))`,
-  );
+  return {
+    data: loadTaskDataset(parseDatasetDescription(run.config.dataset, run.config.task)).data,
+    run,
+  };
 }
 
 /** One fold's test segments, their maps and the localisation summary. */

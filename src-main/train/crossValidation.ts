@@ -330,6 +330,9 @@ export async function runCrossValidation(o: CvOptions): Promise<CvResult> {
   mkdirSync(outDir, { recursive: true });
   const runJson = join(outDir, 'run.json');
   let meta: RunMetadata<CvConfig> & { storeRunId?: number | null; storePath?: string | null };
+  // Fix the code version now, before any fold trains: a later edit of the checkout must not be
+  // recorded as the code that trained this process's folds.
+  codeVersion();
   const backend = await initBackend(o.backend ?? 'auto');
   if (existsSync(runJson)) {
     meta = JSON.parse(readFileSync(runJson, 'utf8'));

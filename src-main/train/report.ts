@@ -27,7 +27,10 @@ export function cvTableMarkdown(runs: CvResult[]): string {
   const lines: string[] = [];
   const c0 = runs[0].meta.config;
   lines.push(`Cross-validation: ${describe(c0)}; backend ${runs[0].meta.backend.name}.`);
-  lines.push('Mean ± sample std (n − 1) over folds; sensitivity/specificity w.r.t. PVC.');
+  const positive = runs[0].folds[0]?.metrics.positiveClass ?? null;
+  lines.push(
+    `Mean ± sample std (n − 1) over folds; sensitivity/specificity ${positive ? `w.r.t. ${positive}` : 'averaged over classes (one vs rest)'}.`,
+  );
   lines.push('');
   lines.push(
     '| Method | Pooling | Accuracy (%) | Specificity (%) | Sensitivity (%) | ROC AUC | Folds |',
