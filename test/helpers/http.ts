@@ -19,7 +19,15 @@ export function raw(
         port,
         method: opts.method ?? 'GET',
         path: opts.path,
-        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+        // Content-Length frames a body for every method (Node sends a GET or DELETE body
+        // unframed, which the server would read as the next request).
+        headers: {
+          host: `127.0.0.1:${port}`,
+          ...(opts.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(opts.body)) }),
+          ...opts.headers,
+        },
       },
       (res) => {
         let body = '';
