@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build, then open the Electron app on the built-in synthetic demo study. Where the
- * Electron binary is missing (it cannot be downloaded on every machine) it prints a one-line hint
- * and serves the browser version on http://127.0.0.1:PORT instead.
+ * Electron binary is missing (it cannot be downloaded on every machine; npm then drops the
+ * optional package) it prints a one-line hint and serves the browser version instead, on a free
+ * loopback port, printing the address to open (it carries a one-time launch secret).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,7 +29,7 @@ if (electronPath) {
   process.exit(await run(electronPath, ['.']));
 } else {
   console.log(
-    'beatlens: the Electron binary is not installed (npm i electron without ELECTRON_SKIP_BINARY_DOWNLOAD); serving the browser version instead',
+    'beatlens: the Electron binary is not installed (its download failed or was skipped; `npm install electron` where it can be downloaded); serving the browser version instead',
   );
   process.exit(
     await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src-main/app/serve.ts']),
