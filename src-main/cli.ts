@@ -8,6 +8,7 @@ import { isBeatlensError } from './errors';
 import { registerDataCommands } from './cli/data';
 import { registerTrainCommands } from './cli/train';
 import { registerEvaluateCommands } from './cli/evaluate';
+import { registerBeatCommands } from './cli/beats';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerTrainCommands(program);
   registerEvaluateCommands(program);
+  registerBeatCommands(program);
   return program;
 }
 
