@@ -167,8 +167,13 @@ describe('beatlens prepare', () => {
         store,
       );
       expect(r.code, r.stderr).toBe(0);
-      const row = r.stdout.split('\n').find((l) => /^\s*100\s/.test(l)) ?? '';
-      const [, , nBeats, nPvc, nApb] = row.trim().split(/\s+/).map(Number);
+      // Columns by their header names (the table gains columns now and then).
+      const lines = r.stdout.split('\n');
+      const header = (lines.find((l) => /^\s*record\s/.test(l)) ?? '').trim().split(/\s+/);
+      const row = (lines.find((l) => /^\s*100\s/.test(l)) ?? '').trim().split(/\s+/);
+      const [nBeats, nPvc, nApb] = ['beats', 'PVC', 'APB'].map((c) =>
+        Number(row[header.indexOf(c)]),
+      );
       expect(nBeats).toBe(2273);
       expect(r.stdout).toMatch(/needs all 48 MIT-BIH records; this run used 1/);
       const s = openStore(store);
