@@ -175,7 +175,6 @@ async function runScan(req: ScanJobRequest): Promise<void> {
   await initBackend('auto');
   const model = await loadModel(req.modelDir);
   const res = await scanRecord(model, req.record, req.beats, {
-    minProbability: req.minProbability,
     signal: abort.signal,
     onProgress: (done, total) => post({ type: 'scan-progress', done, total }),
   });

@@ -12,7 +12,6 @@ import { synthesizeDataset } from '../ecg/synthetic';
 import { loadRecordFile } from '../ecg/import/load';
 import { BeatlensError } from '../errors';
 import { initBackend, type BackendPreference } from '../model/backend';
-import { loadModel } from '../model/weights';
 import { dataRoot, defaultStorePath } from '../paths';
 import { openStore } from '../store';
 import { getPreset } from '../train/presets';
@@ -24,8 +23,23 @@ import { MAP_SOURCES, type MapSource } from '../evaluate/pipeline';
 import { foldLocalisationMarkdown, writeAblationReport, writeJson } from '../evaluate/output';
 import { ablationMarkdown } from '../evaluate/report';
 import { detectQrs, matchBeats } from '../evaluate/qrs';
-import { scanRecord } from '../evaluate/scan';
+import { scanBeatsCsv, scanRecord } from '../evaluate/scan';
+import {
+  exportModel,
+  importModel,
+  listModels,
+  loadModelAsset,
+  modelLibraryDir,
+} from '../infer/models';
 import { writeFileAtomic } from '../train/runInfo';
+
+/** h:mm:ss.s */
+const fmtTime = (seconds: number): string => {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = (seconds % 60).toFixed(1).padStart(4, '0');
+  return `${h}:${String(m).padStart(2, '0')}:${s}`;
+};
 
 const say = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -84,6 +98,41 @@ function resolvedCommand(name: string, flags: object): string {
 }
 
 export function registerEvaluateCommands(program: Command): void {
+  const models = program
+    .command('models')
+    .description('trained models: the shipped default and your library ($BEATLENS_HOME/models)');
+  models
+    .command('list')
+    .description('list the shipped model and the models in the library')
+    .action(() => {
+      const all = listModels();
+      if (all.length === 0) say(`no models (library: ${modelLibraryDir()})`);
+      for (const m of all) {
+        say(
+          `${m.name}${m.shipped ? ' (shipped)' : ''}\t${m.method}\t${m.classes.join('/')}\t${m.nLeads} leads @ ${m.fs} Hz\t${m.savedAt.slice(0, 10)}\t${m.description}`,
+        );
+      }
+    });
+  models
+    .command('import')
+    .description('copy a model folder (written by train or cv) into the library')
+    .argument('<dir>', 'model folder (model.json + weights.bin)')
+    .requiredOption('--name <name>', 'name in the library')
+    .action(async (dir: string, f: { name: string }) => {
+      await initBackend('auto');
+      const m = await importModel(dir, f.name);
+      say(`imported ${m.name} (${m.method}, ${m.classes.join('/')}) into ${m.dir}`);
+    });
+  models
+    .command('export')
+    .description("copy a model (a library name or 'default') to a new folder")
+    .argument('<name>', "library name or 'default'")
+    .requiredOption('--out <dir>', 'new folder')
+    .action(async (name: string, f: { out: string }) => {
+      await initBackend('auto');
+      say(`exported ${name} to ${await exportModel(name, f.out)}`);
+    });
+
   program
     .command('results')
     .description(
@@ -321,29 +370,31 @@ export function registerEvaluateCommands(program: Command): void {
   program
     .command('scan')
     .argument('<record>', 'a record file (.hea, .csv, .edf)')
-    .requiredOption('--model <dir>', 'a saved model folder')
+    .option('--model <dir>', 'a saved model folder (default: the shipped model)')
     .description(
-      'Flagged-beat scan: run a model over a whole record and list beats with high attention in segments classified abnormal',
+      'Label every beat of a whole record (AAMI N/S/V) with a model and list the flagged (V, S) beats',
     )
     .option('--fs <hz>', 'sampling frequency (CSV only)')
-    .option('--detect', 'detect R peaks even when the record has annotations')
-    .option('--threshold <f>', "flag beats ≥ this fraction of the segment's top beat score", '0.5')
+    .option('--detect', 'use beatlens R peaks even when the record has annotations')
     .option(
-      '--min-probability <p>',
-      'only segments predicted with at least this probability',
-      '0.5',
+      '--threshold <f>',
+      "beat threshold as a fraction of the segment's top beat score (default: the model's)",
+    )
+    .option(
+      '--beats-csv <file>',
+      'write one row per beat: sample,time_s,label,score,segment_label,p_<class>…,reference',
     )
     .option('--backend <name>', 'auto | wasm | cpu | tensorflow', 'auto')
-    .option('--json <path>', 'write the flagged beats as JSON')
+    .option('--json <path>', 'write the whole scan result as JSON')
     .action(
       async (
         recordPath: string,
         f: {
-          model: string;
+          model?: string;
           fs?: string;
           detect?: boolean;
-          threshold: string;
-          minProbability: string;
+          threshold?: string;
+          beatsCsv?: string;
           backend: string;
           json?: string;
         },
@@ -352,21 +403,31 @@ export function registerEvaluateCommands(program: Command): void {
         const { record, beats } = loadRecordFile(recordPath, {
           fs: f.fs ? num('--fs', f.fs, { min: 1 }) : undefined,
         });
-        const model = await loadModel(f.model);
+        const { model, info, name } = await loadModelAsset(f.model);
         try {
+          const t0 = performance.now();
           const r = await scanRecord(model, record, f.detect ? null : beats, {
-            thresholdFraction: num('--threshold', f.threshold, { min: 0 }),
-            minProbability: num('--min-probability', f.minProbability, { min: 0 }),
+            info,
+            thresholdFraction:
+              f.threshold === undefined ? undefined : num('--threshold', f.threshold, { min: 0 }),
           });
-          say(
-            `${record.id}: ${r.nBeats} beats (${r.beatSource}), ${r.nSegments} segments ${JSON.stringify(r.predictedCounts)}, ${r.flagged.length} flagged`,
-          );
-          for (const b of r.flagged.slice(0, 50)) {
-            say(
-              `  ${(b.sample / record.fs).toFixed(2)} s  sample ${b.sample}  score ${b.score.toFixed(2)}  ${b.segmentLabel} p=${b.segmentProbability.toFixed(2)}  ${b.symbol}`,
+          const seconds = (performance.now() - t0) / 1000;
+          for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+          for (const x of r.excluded) {
+            process.stderr.write(
+              `excluded ${fmtTime(x.start / record.fs)}–${fmtTime(x.end / record.fs)} (${x.reason}, lead ${x.lead}): not analysed\n`,
             );
           }
-          if (r.flagged.length > 50) say(`  … ${r.flagged.length - 50} more`);
+          const count = (l: string) => r.beats.filter((b) => b.label === l).length;
+          say(
+            `${record.id}: ${r.nBeats} beats (${r.beatSource}), ${r.nSegments} segments ${JSON.stringify(r.predictedCounts)}; ` +
+              `labelled N ${count('N')}, S ${count('S')}, V ${count('V')}` +
+              `${r.nBeatsExcluded ? `, ${r.nBeatsExcluded} in excluded stretches` : ''}; model ${name}; ${seconds.toFixed(1)} s`,
+          );
+          if (f.beatsCsv) {
+            writeFileAtomic(resolve(f.beatsCsv), scanBeatsCsv(r, record.fs, model.config.classes));
+            say(`wrote ${r.beats.length} beats to ${f.beatsCsv}`);
+          }
           if (f.json) writeJson(resolve(f.json), r);
         } finally {
           model.dispose();

@@ -21,6 +21,7 @@ import {
   type Protocol,
 } from '../train/crossValidation';
 import { loadTaskDataset } from '../train/taskData';
+import { DS1_RECORDS, DS2_RECORDS } from '../train/splitters';
 import { fitFinalModel } from '../train/fit';
 import { predictRecord } from '../train/predict';
 import { getPreset, PRESET_NAMES, type TrainPreset } from '../train/presets';
@@ -32,6 +33,12 @@ function int(name: string, v: string, min: number): number {
   if (!Number.isInteger(n) || n < min) {
     throw new BeatlensError('cli-option', `--${name}=${v} must be an integer >= ${min}`);
   }
+  return n;
+}
+
+function unitInterval(name: string, v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new BeatlensError('cli-option', `--${name}=${v} must be in (0, 1]`);
   return n;
 }
 
@@ -103,10 +110,12 @@ function mitdbSpec(o: CommonOpts): {
   if (resampleHz !== undefined && !(resampleHz > 0)) {
     throw new BeatlensError('cli-option', `--resample=${o.resample} must be a rate in Hz`);
   }
+  const named: Record<string, readonly string[]> = { ds1: DS1_RECORDS, ds2: DS2_RECORDS };
   const records = o.records
     ?.split(',')
     .map((r) => r.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .flatMap((r) => named[r.toLowerCase()] ?? [r]);
   const csvFs = o.csvFs === undefined ? undefined : Number(o.csvFs);
   if (csvFs !== undefined && !(csvFs > 0)) {
     throw new BeatlensError('cli-option', `--csv-fs=${o.csvFs} must be a rate in Hz`);
@@ -153,7 +162,10 @@ function addCommon(cmd: Command): Command {
       '--resample <hz>',
       'mitdb: resample the records to this rate first (segments keep their 5.6 s: 1000 samples at 180 Hz)',
     )
-    .option('--records <list>', 'mitdb: comma-separated record names (default all 48)')
+    .option(
+      '--records <list>',
+      'mitdb: comma-separated record names, or ds1 / ds2 (de Chazal); default all 48',
+    )
     .option(
       '--labels <csv>',
       'origin: labels CSV record,label[,patient] for the 12-lead records in --data-dir (task pvc-origin)',
@@ -280,11 +292,30 @@ export function registerTrainCommands(program: Command): void {
     .option('--method <m>', METHODS.join('|'), 'joint')
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
     .option('--store <path>', 'store holding the segments for the `store` dataset')
+    .option('--name <name>', 'model name shown in the app and in `models list`')
+    .option('--description <text>', 'one line on what the model is for')
+    .option(
+      '--leads <list>',
+      "lead names in input order, '|' for alternatives (mitdb default: MLII,V1|V2|V4|V5)",
+    )
+    .option(
+      '--beat-threshold <f>',
+      "beat threshold for scans (fraction of a segment's top beat score)",
+      '0.5',
+    )
     .option('--out <dir>', 'output folder (model/, run.json)', 'runs/model')
     .action(
       async (
         dataset: string,
-        o: CommonOpts & { method: string; pooling: string; store?: string },
+        o: CommonOpts & {
+          method: string;
+          pooling: string;
+          store?: string;
+          name?: string;
+          description?: string;
+          leads?: string;
+          beatThreshold: string;
+        },
       ) => {
         const seed = int('seed', o.seed, 0);
         const { data, description } = loadTaskDataset({
@@ -315,6 +346,15 @@ export function registerTrainCommands(program: Command): void {
             'cpu',
           ]),
           command: `beatlens ${process.argv.slice(2).join(' ')}`,
+          modelMeta: {
+            ...(o.name ? { name: o.name } : {}),
+            ...(o.description ? { description: o.description } : {}),
+            leads: (o.leads ?? (dataset === 'mitdb' ? 'MLII,V1|V2|V4|V5' : ''))
+              .split(',')
+              .map((l) => l.trim())
+              .filter(Boolean),
+            beatThreshold: unitInterval('beat-threshold', o.beatThreshold),
+          },
           onProgress: (p) => print(p),
         });
         const last = r.history.epochs[r.history.selectedEpoch];

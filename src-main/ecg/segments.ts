@@ -142,6 +142,40 @@ export function beatBoundaries(
   return { start, end };
 }
 
+/**
+ * The paper's accumulation over beats with boundaries [start[i], end[i]): consecutive beats join
+ * a segment until the next would make it longer than `maxSamples`; a beat longer than that on
+ * its own closes the segment and is skipped. Returns each segment's first and last beat index.
+ * The one implementation of the walk: training segments and whole-record inference use it.
+ */
+export function planSegments(
+  start: readonly number[],
+  end: readonly number[],
+  maxSamples: number,
+): { groups: Array<[number, number]>; nBeatsTooLong: number } {
+  const groups: Array<[number, number]> = [];
+  let nBeatsTooLong = 0;
+  const close = (first: number, last: number): void => {
+    if (last >= first) groups.push([first, last]);
+  };
+  let first = 0;
+  for (let i = 0; i < start.length; i++) {
+    if (end[i] - start[i] > maxSamples) {
+      // A single beat that cannot fit anywhere: close what we have and restart after it.
+      close(first, i - 1);
+      nBeatsTooLong++;
+      first = i + 1;
+      continue;
+    }
+    if (end[i] - start[first] > maxSamples) {
+      close(first, i - 1);
+      first = i;
+    }
+  }
+  close(first, start.length - 1);
+  return { groups, nBeatsTooLong };
+}
+
 function resolveTask(task: TaskName | TaskRule): TaskRule {
   if (typeof task !== 'string') return task;
   const rule = TASK_RULES[task];
@@ -193,7 +227,6 @@ export function segmentRecord(
     nBeatsTooLong: 0,
   };
   const close = (first: number, last: number) => {
-    if (last < first) return;
     report.nCandidates++;
     const offset = start[first];
     const segBeats: SegmentBeat[] = [];
@@ -232,21 +265,9 @@ export function segmentRecord(
       data,
     });
   };
-  let first = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (end[i] - start[i] > maxSamples) {
-      // A single beat that cannot fit anywhere: close what we have and restart after it.
-      close(first, i - 1);
-      report.nBeatsTooLong++;
-      first = i + 1;
-      continue;
-    }
-    if (end[i] - start[first] > maxSamples) {
-      close(first, i - 1);
-      first = i;
-    }
-  }
-  close(first, sorted.length - 1);
+  const plan = planSegments(start, end, maxSamples);
+  report.nBeatsTooLong = plan.nBeatsTooLong;
+  for (const [first, last] of plan.groups) close(first, last);
   return report;
 }
 

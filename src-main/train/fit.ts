@@ -11,6 +11,7 @@ import { createModel } from '../model/registry';
 import type { Method, Pooling } from '../model/types';
 import { saveModel } from '../model/weights';
 import type { TrainPreset } from './presets';
+import { codeVersion, datasetFingerprint } from './codeVersion';
 import { packageVersions, writeJsonAtomic, type RunMetadata } from './runInfo';
 import { innerValidationSplit } from './splitters';
 import { trainModel, type TrainHistory, type TrainProgress } from './trainer';
@@ -28,6 +29,8 @@ export interface FitOptions {
   outDir: string;
   backend?: BackendPreference;
   command?: string;
+  /** Extra fields for the saved model's meta (name, description, leads, beat threshold, …). */
+  modelMeta?: Record<string, unknown>;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -42,7 +45,7 @@ export async function fitFinalModel(
     preset.valFraction > 0
       ? innerValidationSplit(all, data.y, preset.valFraction, o.seed)
       : { train: all, val: [] };
-  const { onProgress: _p, signal: _s, data: _d, ...rest } = o;
+  const { onProgress: _p, signal: _s, data: _d, modelMeta: _m, ...rest } = o;
   const config = { ...rest, kind: 'train', nTrain: split.train.length, nVal: split.val.length };
   const meta: RunMetadata<typeof config> = {
     runId: `train-${o.method}-${Date.now().toString(36)}`,
@@ -53,6 +56,8 @@ export async function fitFinalModel(
     backend,
     versions: packageVersions(),
     host: { platform: process.platform, arch: process.arch, cpus: availableParallelism() },
+    code: codeVersion(),
+    dataFingerprint: datasetFingerprint(data),
   };
   writeJsonAtomic(join(o.outDir, 'run.json'), meta);
   const model = createModel(
@@ -81,7 +86,22 @@ export async function fitFinalModel(
       checkpointDir: join(o.outDir, 'checkpoint'),
     });
     const modelDir = join(o.outDir, 'model');
-    const { checksum } = await saveModel(model, modelDir, { runId: meta.runId, seed: o.seed });
+    const last = history.epochs[history.selectedEpoch];
+    const { checksum } = await saveModel(model, modelDir, {
+      runId: meta.runId,
+      seed: o.seed,
+      dataset: o.dataset,
+      task: o.task,
+      protocol: `trained on every segment of the dataset (${split.val.length} held out for validation)`,
+      preset: preset.name,
+      dataFingerprint: meta.dataFingerprint,
+      code: meta.code,
+      versions: meta.versions,
+      validation: { loss: last?.valLoss ?? null, accuracy: last?.valAccuracy ?? null },
+      // Which segments it learned from, so grade studies and evaluations can leave them out.
+      trainingSegments: split.train.map((i) => `${data.meta[i].recordId}:${data.meta[i].offset}`),
+      ...o.modelMeta,
+    });
     writeJsonAtomic(join(o.outDir, 'history.json'), history);
     return { modelDir, checksum, history };
   } finally {

@@ -1,29 +1,50 @@
+/**
+ * The flagged-beat scan over the one inference path, with a stand-in model whose decisions are
+ * known: a segment is PVC when one beat peaks far above the others (else NORMAL), and the
+ * attention is the squared first lead, so the tall beat is the one to flag.
+ */
 import { describe, expect, it } from 'vitest';
 import type { Beat, EcgRecord } from '../../src-main/ecg/types';
 import { scanRecord } from '../../src-main/evaluate/scan';
 import { tf } from '../../src-main/model/tf';
 import type { BeatlensModel, ModelConfig } from '../../src-main/model/types';
 
-const fs = 360;
-const nSamples = 1000;
+const FS_MODEL = 180;
+const N_SAMPLES = 1000;
 
-/** A stand-in model: attention = (lead 0)², fixed probabilities [APB 0.2, PVC 0.8]. */
-function squareAttentionModel(probs = [0.2, 0.8]) {
+function standInModel(classes = ['APB', 'NORMAL', 'PVC']) {
   const config = {
-    fs,
+    fs: FS_MODEL,
     nLeads: 2,
-    nSamples,
-    classes: ['APB', 'PVC'],
+    nSamples: N_SAMPLES,
+    classes,
     method: 'joint',
   } as unknown as ModelConfig;
   const forward = (x: tf.Tensor3D) => {
-    const batch = x.shape[0];
-    return {
-      logits: tf.log(tf.tile(tf.tensor2d([probs]), [batch, 1])) as tf.Tensor2D,
-      attention: tf.square(
-        tf.squeeze(tf.slice(x, [0, 0, 0], [batch, nSamples, 1]), [2]),
-      ) as tf.Tensor2D,
-    };
+    const [batch, n, nLeads] = x.shape;
+    const v = x.dataSync();
+    const logits: number[][] = [];
+    const att = new Float32Array(batch * n);
+    for (let b = 0; b < batch; b++) {
+      let top = 0;
+      let at = 0;
+      for (let t = 0; t < n; t++) {
+        const s = v[(b * n + t) * nLeads];
+        att[b * n + t] = s * s;
+        if (s > top) [top, at] = [s, t];
+      }
+      let second = 0;
+      for (let t = 0; t < n; t++) {
+        if (Math.abs(t - at) > 30) second = Math.max(second, v[(b * n + t) * nLeads]);
+      }
+      // One beat far above the others (a lone beat has nothing to stand out from).
+      const pvc = top > 0 && second > 0.2 * top && second < 0.6 * top;
+      const p = classes.map((c) =>
+        c === (pvc ? 'PVC' : 'NORMAL') ? 0.9 : 0.1 / (classes.length - 1),
+      );
+      logits.push(p.map(Math.log));
+    }
+    return { logits: tf.tensor2d(logits), attention: tf.tensor2d(att, [batch, n]) };
   };
   return { config, forward } as unknown as Pick<
     BeatlensModel,
@@ -31,17 +52,26 @@ function squareAttentionModel(probs = [0.2, 0.8]) {
   >;
 }
 
-/** Spikes every 0.8 s; every 3rd beat (one per segment) is three times taller and annotated 'V'. */
-function spikyRecord(): { record: EcgRecord; beats: Beat[] } {
-  const n = fs * 20;
-  const x = new Float32Array(n);
+/** Spikes every 0.8 s at `fs`; with `tallEvery`, every such beat is 3× taller and annotated V. */
+function spikyRecord(
+  fs: number,
+  tallEvery = 0,
+  seconds = 60,
+): { record: EcgRecord; beats: Beat[] } {
+  const n = Math.round(fs * seconds);
+  // A little baseline noise, as in any real recording (a perfectly flat second reads as lead-off).
+  let seed = 12345;
+  const x = Float32Array.from({ length: n }, () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return 0.01 * (seed / 2147483648 - 0.5);
+  });
   const beats: Beat[] = [];
+  const w = Math.max(2, Math.round((10 * fs) / 360));
   let k = 0;
-  for (let p = 150; p < n - 150; p += 288, k++) {
-    const abnormal = k % 3 === 1;
-    const h = abnormal ? 3 : 1;
-    for (let d = -10; d <= 10; d++) x[p + d] += h * Math.exp(-(d * d) / 18);
-    beats.push({ sample: p, symbol: abnormal ? 'V' : 'N', aami: abnormal ? 'V' : 'N' });
+  for (let p = Math.round(0.4 * fs); p < n - fs / 2; p += Math.round(0.8 * fs), k++) {
+    const tall = tallEvery > 0 && k % tallEvery === 1;
+    for (let d = -w; d <= w; d++) x[p + d] += (tall ? 3 : 1) * Math.exp(-(d * d) / (w * w * 0.2));
+    beats.push({ sample: p, symbol: tall ? 'V' : 'N', aami: tall ? 'V' : 'N' });
   }
   const record: EcgRecord = {
     id: 'spiky',
@@ -57,39 +87,88 @@ function spikyRecord(): { record: EcgRecord; beats: Beat[] } {
 }
 
 describe('scanRecord', () => {
-  it('flags exactly the high-attention beats of segments classified abnormal', async () => {
-    const { record, beats } = spikyRecord();
-    const r = await scanRecord(squareAttentionModel(), record, beats, { preprocess: false });
-    const abnormal = beats.filter((b) => b.aami === 'V').map((b) => b.sample);
+  it('labels exactly the tall beats V in segments classified PVC, every other beat N', async () => {
+    const { record, beats } = spikyRecord(360, 7);
+    const before = tf.memory().numTensors;
+    const r = await scanRecord(standInModel(), record, beats);
+    expect(tf.memory().numTensors).toBe(before);
     expect(r.beatSource).toBe('annotations');
     expect(r.nBeats).toBe(beats.length);
-    expect(r.flagged.map((f) => f.sample)).toEqual(abnormal);
-    expect(r.flagged.every((f) => f.segmentLabel === 'PVC')).toBe(true);
-    expect(r.flagged[0].segmentProbability).toBeCloseTo(0.8, 5);
+    expect(r.beats.map((b) => b.sample)).toEqual(beats.map((b) => b.sample));
+    const tall = beats.filter((b) => b.aami === 'V').map((b) => b.sample);
+    expect(r.flagged.map((f) => f.sample)).toEqual(tall);
+    expect(r.flagged.every((f) => f.label === 'V' && f.segmentLabel === 'PVC')).toBe(true);
     expect(r.flagged[0].score).toBeCloseTo(1, 5);
-    // Every beat lies in exactly one segment.
+    expect(r.warnings).toEqual(["record spiky is at 360 Hz; resampled to the model's 180 Hz"]);
     expect(Object.values(r.predictedCounts).reduce((s, v) => s + v, 0)).toBe(r.nSegments);
   });
 
-  it('detects R peaks when the record has no annotations', async () => {
-    const { record, beats } = spikyRecord();
-    const r = await scanRecord(squareAttentionModel(), record, null, { preprocess: false });
-    expect(r.beatSource).toBe('detector');
-    expect(r.nBeats).toBe(beats.length);
-    const abnormal = beats.filter((b) => b.aami === 'V').map((b) => b.sample);
-    expect(r.flagged).toHaveLength(abnormal.length);
-    r.flagged.forEach((f, i) => expect(Math.abs(f.sample - abnormal[i])).toBeLessThanOrEqual(3));
+  it('flags no beat on an all-normal record', async () => {
+    const { record, beats } = spikyRecord(360, 0);
+    const r = await scanRecord(standInModel(), record, beats);
+    expect(r.nSegments).toBeGreaterThan(5);
+    expect(r.predictedCounts.NORMAL).toBe(r.nSegments);
+    expect(r.flagged).toHaveLength(0);
+    expect(r.beats.every((b) => b.label === 'N')).toBe(true);
   });
 
-  it('flags nothing below the probability floor and rejects a wrong fs', async () => {
-    const { record, beats } = spikyRecord();
-    const r = await scanRecord(squareAttentionModel([0.45, 0.55]), record, beats, {
-      preprocess: false,
-      minProbability: 0.6,
-    });
-    expect(r.flagged).toHaveLength(0);
-    await expect(scanRecord(squareAttentionModel(), { ...record, fs: 250 }, beats)).rejects.toThrow(
-      /fs=250 Hz but the model was trained at 360 Hz/,
+  it('detects R peaks when the record has no annotations', async () => {
+    const { record, beats } = spikyRecord(360, 7);
+    const r = await scanRecord(standInModel(), record, null);
+    expect(r.beatSource).toBe('detector');
+    expect(r.nBeats).toBe(beats.length);
+    const tall = beats.filter((b) => b.aami === 'V').map((b) => b.sample);
+    expect(r.flagged).toHaveLength(tall.length);
+    r.flagged.forEach((f, i) => expect(Math.abs(f.sample - tall[i])).toBeLessThanOrEqual(3));
+  });
+
+  it('resamples a 250 Hz record and says so; samples stay at the record rate', async () => {
+    const { record, beats } = spikyRecord(250, 7);
+    const r = await scanRecord(standInModel(), record, beats);
+    expect(r.warnings[0]).toMatch(/at 250 Hz; resampled to the model's 180 Hz/);
+    expect(r.flagged.map((f) => f.sample)).toEqual(
+      beats.filter((b) => b.aami === 'V').map((b) => b.sample),
     );
+  });
+
+  it('reports a lead-off gap and a NaN stretch with their ranges and labels nothing there', async () => {
+    const { record, beats } = spikyRecord(360, 7);
+    const lead = record.signals[1];
+    lead.fill(0.5, 20 * 360, 24 * 360); // 4 s flat: electrode off
+    lead.fill(NaN, 40 * 360, 41 * 360); // 1 s NaN
+    const r = await scanRecord(standInModel(), record, beats);
+    expect(r.excluded.map((x) => [x.reason, x.lead])).toEqual([
+      ['flat', 'V1'],
+      ['non-finite', 'V1'],
+    ]);
+    const [flat, nan] = r.excluded;
+    expect(flat.start).toBeLessThanOrEqual(20 * 360);
+    expect(flat.end).toBeGreaterThanOrEqual(24 * 360);
+    expect(nan.start).toBeLessThanOrEqual(40 * 360);
+    expect(nan.end).toBeGreaterThanOrEqual(41 * 360);
+    const inside = (s: number) => r.excluded.some((x) => s >= x.start && s < x.end);
+    expect(r.nBeatsExcluded).toBe(beats.filter((b) => inside(b.sample)).length);
+    expect(r.nBeatsExcluded).toBeGreaterThan(0);
+    expect(r.beats.some((b) => inside(b.sample))).toBe(false);
+    expect(r.beats.every((b) => Number.isFinite(b.score))).toBe(true);
+    // The beats outside still get their labels.
+    const tallOutside = beats
+      .filter((b) => b.aami === 'V' && !inside(b.sample))
+      .map((b) => b.sample);
+    expect(r.flagged.map((f) => f.sample)).toEqual(tallOutside);
+  });
+
+  it('refuses a record with fewer leads than the model, naming them', async () => {
+    const { record, beats } = spikyRecord(360, 7);
+    const one = { ...record, leadNames: ['ECG1'], units: ['mV'], signals: [record.signals[0]] };
+    await expect(scanRecord(standInModel(), one, beats)).rejects.toThrow(
+      /record spiky has 1 lead \(ECG1\) but the model needs 2/,
+    );
+  });
+
+  it('warns that a model without a NORMAL class calls every segment abnormal', async () => {
+    const { record, beats } = spikyRecord(360, 0);
+    const r = await scanRecord(standInModel(['APB', 'PVC']), record, beats);
+    expect(r.warnings.some((w) => /no NORMAL class/.test(w))).toBe(true);
   });
 });

@@ -1,0 +1,470 @@
+/**
+ * The one inference path: a trained model over a whole record, as the viewer, `predict`, the
+ * flagged-beat scan, the report and grade studies see it.
+ *
+ * 1. Leads: the model's leads by name where the record names them, else by position (with a
+ *    one-line warning); a record with fewer leads than the model needs is refused.
+ * 2. Bad stretches: non-finite samples and flat (lead-off) runs of ≥ 1 s on any used lead are
+ *    reported with their sample range and excluded: their beats get no label and segments never
+ *    span them, so one NaN cannot turn a lead into NaN.
+ * 3. Beats: the record's annotations, or beatlens's QRS detector (`detect`).
+ * 4. Segments: the training segment builder's walk (`planSegments`) over the beats, at the
+ *    model's rate: consecutive beats up to the model's nSamples, zero-padded.
+ * 5. Signals: resampled to the model's fs, band-passed and z-scored exactly as in training
+ *    (`preprocessRecord`'s chain), but chunk by chunk (`chunkSeconds` plus filter margins) with
+ *    the record-wide z-score statistics from a first pass, so memory stays bounded on a 24-h
+ *    record.
+ * 6. The model gives each segment's class probabilities and its map (attention; gradient × input
+ *    for a classifier-only model, raw, on one scale for the whole record). Beats get AAMI labels:
+ *    in a segment classified PVC (APB), the beats whose map score reaches `beatThreshold` × the
+ *    segment's top beat score are V (S), the others N; every beat of a NORMAL segment is N.
+ *
+ * Tensors are disposed batch by batch; a non-finite model output is an error.
+ */
+import { BeatlensError } from '../errors';
+import { bandpassFiltfilt } from '../ecg/filters';
+import { DEFAULT_PREPROCESS } from '../ecg/preprocess';
+import { resample } from '../ecg/resample';
+import { beatBoundaries, planSegments } from '../ecg/segments';
+import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
+import { beatScores } from '../evaluate/localisation';
+import { detectQrs } from '../evaluate/qrs';
+import { gradientTimesInput } from '../evaluate/saliency';
+import { tf } from '../model/tf';
+import type { BeatlensModel } from '../model/types';
+
+export type InferenceModel = Pick<
+  BeatlensModel,
+  'forward' | 'forwardFeatures' | 'forwardHead' | 'config'
+>;
+
+/** What a saved model's manifest says about how to run it (model.json → meta). */
+export interface ModelRunInfo {
+  /** Lead names the model was trained on, in input order; 'V1|V2' lists alternatives. */
+  leads?: string[];
+  /** Beat threshold as a fraction of the segment's top beat score (default 0.5). */
+  beatThreshold?: number;
+}
+
+export interface InferRecordOptions {
+  /** Reference beats at the record's fs; absent or null → the QRS detector. */
+  beats?: Beat[] | null;
+  info?: ModelRunInfo;
+  /** Override info.beatThreshold. */
+  beatThreshold?: number;
+  batchSize?: number;
+  /** Signal processed per chunk, in seconds of record (default 600). */
+  chunkSeconds?: number;
+  /** Keep each segment's map (model fs) for display (default false). */
+  keepMaps?: boolean;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface InferredBeat {
+  /** R-peak sample at the record's fs. */
+  sample: number;
+  label: AamiClass;
+  /** Map score over the segment's top beat score, 0..1. */
+  score: number;
+  /** Index into `segments`. */
+  segment: number;
+  /** The reference annotation symbol, or null for detected beats. */
+  symbol: string | null;
+}
+
+export interface InferredSegment {
+  /** First sample and real length at the record's fs. */
+  offset: number;
+  length: number;
+  label: string;
+  probabilities: number[];
+  /** The map over the segment's nSamples at the model's fs (only with keepMaps). */
+  map?: Float32Array;
+}
+
+export interface ExcludedStretch {
+  /** Samples [start, end) at the record's fs. */
+  start: number;
+  end: number;
+  reason: 'non-finite' | 'flat';
+  /** The record lead that showed it. */
+  lead: string;
+}
+
+export interface RecordInference {
+  recordId: string;
+  fsRecord: number;
+  fsModel: number;
+  /** The record's leads used, in model input order. */
+  leads: string[];
+  warnings: string[];
+  beatSource: 'annotations' | 'detector';
+  mapSource: 'attention' | 'gradxinput';
+  classes: string[];
+  beats: InferredBeat[];
+  segments: InferredSegment[];
+  excluded: ExcludedStretch[];
+  /** Beats inside excluded stretches (left unlabelled). */
+  nBeatsExcluded: number;
+}
+
+const norm = (s: string): string => s.trim().toUpperCase().replace(/\s+/g, '');
+
+/** Which record leads feed the model, by name where possible. */
+export function chooseLeads(
+  record: Pick<EcgRecord, 'id' | 'leadNames'>,
+  nLeads: number,
+  modelLeads?: string[],
+): { indices: number[]; warning: string | null } {
+  const names = record.leadNames;
+  if (names.length < nLeads) {
+    throw new BeatlensError(
+      'lead-mismatch',
+      `record ${record.id} has ${names.length} lead${names.length === 1 ? '' : 's'} (${names.join(', ')}) but the model needs ${nLeads}${modelLeads ? ` (${modelLeads.join(', ')})` : ''}`,
+    );
+  }
+  if (modelLeads && modelLeads.length === nLeads) {
+    // A model lead may name alternatives: 'V1|V2|V4|V5' takes the first the record has.
+    const at = modelLeads.map((m) => {
+      for (const alt of m.split('|')) {
+        const i = names.findIndex((n) => norm(n) === norm(alt));
+        if (i >= 0) return i;
+      }
+      return -1;
+    });
+    if (at.every((i) => i >= 0)) return { indices: at, warning: null };
+  }
+  const indices = Array.from({ length: nLeads }, (_, i) => i);
+  const used = indices.map((i) => names[i]).join(', ');
+  const warning = modelLeads
+    ? `record ${record.id}: leads ${names.join(', ')} do not name the model's ${modelLeads.join(', ')}; using ${used} by position`
+    : null;
+  return { indices, warning };
+}
+
+/** Non-finite samples and flat runs (≥ minFlatSeconds of one repeated value), merged. */
+export function findBadStretches(
+  signal: Float32Array,
+  fs: number,
+  lead: string,
+  minFlatSeconds = 1,
+): ExcludedStretch[] {
+  const out: ExcludedStretch[] = [];
+  const pad = Math.round(0.2 * fs);
+  const push = (start: number, end: number, reason: ExcludedStretch['reason']): void => {
+    const s = Math.max(0, start - pad);
+    const e = Math.min(signal.length, end + pad);
+    const last = out[out.length - 1];
+    if (last && last.reason === reason && s <= last.end) last.end = Math.max(last.end, e);
+    else out.push({ start: s, end: e, reason, lead });
+  };
+  const minFlat = Math.max(2, Math.round(minFlatSeconds * fs));
+  let nanStart = -1;
+  let flatStart = 0;
+  for (let i = 0; i <= signal.length; i++) {
+    const v = i < signal.length ? signal[i] : NaN;
+    const finite = i < signal.length && Number.isFinite(v);
+    if (!finite && i < signal.length) {
+      if (nanStart < 0) nanStart = i;
+    } else if (nanStart >= 0) {
+      push(nanStart, i, 'non-finite');
+      nanStart = -1;
+    }
+    if (i === signal.length || !finite || v !== signal[flatStart]) {
+      if (i - flatStart >= minFlat && Number.isFinite(signal[flatStart])) {
+        push(flatStart, i, 'flat');
+      }
+      flatStart = i;
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Runs `model` over a whole record (see the module comment). */
+export async function inferRecord(
+  model: InferenceModel,
+  record: EcgRecord,
+  opts: InferRecordOptions = {},
+): Promise<RecordInference> {
+  const cfg = model.config;
+  const fsIn = record.fs;
+  const fsOut = cfg.fs;
+  const { indices, warning } = chooseLeads(record, cfg.nLeads, opts.info?.leads);
+  const warnings: string[] = warning ? [warning] : [];
+  if (Math.abs(fsIn - fsOut) > 1e-9) {
+    warnings.push(`record ${record.id} is at ${fsIn} Hz; resampled to the model's ${fsOut} Hz`);
+  }
+  const leads = indices.map((i) => record.signals[i]);
+  const excluded = indices
+    .flatMap((i) => findBadStretches(record.signals[i], fsIn, record.leadNames[i]))
+    .sort((a, b) => a.start - b.start);
+  const isExcluded = (t: number): boolean => excluded.some((x) => t >= x.start && t < x.end);
+
+  // Beats: annotations, else the detector on the first used lead (bad stretches zeroed).
+  let beatSource: RecordInference['beatSource'] = 'annotations';
+  let refBeats: Beat[];
+  if (opts.beats) {
+    refBeats = opts.beats;
+  } else {
+    beatSource = 'detector';
+    const clean = sanitized(leads[0], excluded);
+    refBeats = detectQrs(clean, fsIn).map((sample) => ({ sample, symbol: '?', aami: 'Q' }));
+  }
+  const sortedBeats = refBeats
+    .filter((b) => b.sample >= 0 && b.sample < record.nSamples)
+    .sort((a, b) => a.sample - b.sample)
+    .filter((b, i, arr) => i === 0 || b.sample !== arr[i - 1].sample);
+  const kept = sortedBeats.filter((b) => !isExcluded(b.sample));
+  const nBeatsExcluded = sortedBeats.length - kept.length;
+
+  // Segments at the model's rate, broken at excluded stretches.
+  const ratio = fsOut / fsIn;
+  const nOut = Math.round(record.nSamples * ratio);
+  const runs = splitAtExclusions(kept, excluded);
+  type Planned = {
+    beats: Beat[];
+    positions: number[];
+    start: number[];
+    end: number[];
+    offset: number;
+    length: number;
+  };
+  const planned: Planned[] = [];
+  for (const run of runs) {
+    const r = run.map((b) => Math.min(nOut - 1, Math.round(b.sample * ratio)));
+    const { start, end } = beatBoundaries(r, nOut);
+    const { groups } = planSegments(start, end, cfg.nSamples);
+    for (const [first, last] of groups) {
+      const offset = start[first];
+      planned.push({
+        beats: run.slice(first, last + 1),
+        positions: r.slice(first, last + 1).map((x) => x - offset),
+        start: start.slice(first, last + 1).map((x) => x - offset),
+        end: end.slice(first, last + 1).map((x) => x - offset),
+        offset,
+        length: end[last] - offset,
+      });
+    }
+  }
+
+  // Record-wide z-score statistics of the filtered signals (first pass, chunked).
+  const chunkOut = Math.max(cfg.nSamples * 4, Math.round((opts.chunkSeconds ?? 600) * fsOut));
+  const marginOut = Math.round(10 * fsOut); // filter transients die out well within 10 s
+  const stats = leads.map(() => ({ sum: 0, ss: 0, n: 0 }));
+  const bad = new Uint8Array(nOut); // excluded samples stay out of the statistics
+  for (const x of excluded) bad.fill(1, Math.floor(x.start * ratio), Math.ceil(x.end * ratio));
+  for (let a = 0; a < nOut; a += chunkOut) {
+    const b = Math.min(nOut, a + chunkOut);
+    const win = filteredWindow(leads, excluded, fsIn, fsOut, a - marginOut, b + marginOut);
+    for (let l = 0; l < leads.length; l++) {
+      for (let t = a; t < b; t++) {
+        const v = win.signals[l][t - win.start];
+        if (v === undefined || bad[t]) continue;
+        stats[l].sum += v;
+        stats[l].ss += v * v;
+        stats[l].n++;
+      }
+    }
+  }
+  const center = stats.map((s) => (s.n ? s.sum / s.n : 0));
+  const inv = stats.map((s, l) => {
+    const sd = s.n ? Math.sqrt(Math.max(0, s.ss / s.n - center[l] ** 2)) : 0;
+    return sd > 1e-12 ? 1 / sd : 1;
+  });
+
+  const classes = cfg.classes;
+  const nC = classes.length;
+  const normalClass = classes.findIndex((c) => /^(n|normal)$/i.test(c));
+  const beatLabelOf = (cls: string): AamiClass =>
+    /^(pvc|v|veb)$/i.test(cls) ? 'V' : /^(apb|apc|s|sveb|pac)$/i.test(cls) ? 'S' : 'V';
+  const tau = opts.beatThreshold ?? opts.info?.beatThreshold ?? 0.5;
+  const batchSize = opts.batchSize ?? 32;
+  const beats: InferredBeat[] = [];
+  const segments: InferredSegment[] = [];
+  let mapSource: RecordInference['mapSource'] =
+    cfg.method === 'classifier' ? 'gradxinput' : 'attention';
+
+  // Second pass: chunks of consecutive segments, filtered windows, model batches.
+  let s0 = 0;
+  while (s0 < planned.length) {
+    let s1 = s0;
+    const chunkStart = planned[s0].offset;
+    while (s1 < planned.length && planned[s1].offset + cfg.nSamples - chunkStart <= chunkOut) s1++;
+    if (s1 === s0) s1 = s0 + 1;
+    const lo = chunkStart - marginOut;
+    const hi = planned[s1 - 1].offset + cfg.nSamples + marginOut;
+    const win = filteredWindow(leads, excluded, fsIn, fsOut, lo, hi);
+    for (let b = s0; b < s1; b += batchSize) {
+      if (opts.signal?.aborted) throw new BeatlensError('cancelled', 'the inference was cancelled');
+      const part = planned.slice(b, Math.min(s1, b + batchSize));
+      const x = new Float32Array(part.length * cfg.nSamples * cfg.nLeads);
+      part.forEach((p, j) => {
+        for (let l = 0; l < cfg.nLeads; l++) {
+          const src = win.signals[l];
+          const n = Math.min(p.length, src.length - (p.offset - win.start));
+          for (let t = 0; t < n; t++) {
+            const v = (src[p.offset + t - win.start] - center[l]) * inv[l];
+            x[(j * cfg.nSamples + t) * cfg.nLeads + l] = v;
+          }
+        }
+      });
+      const xt = tf.tensor3d(x, [part.length, cfg.nSamples, cfg.nLeads]);
+      let probs: Float32Array;
+      let maps: Float32Array[];
+      try {
+        const out = model.forward(xt, false);
+        try {
+          const p = tf.exp(out.logits);
+          probs = (await p.data()) as Float32Array;
+          p.dispose();
+          if (out.attention) {
+            const a = (await out.attention.data()) as Float32Array;
+            maps = part.map((_, j) => a.slice(j * cfg.nSamples, (j + 1) * cfg.nSamples));
+          } else {
+            mapSource = 'gradxinput';
+            maps = gradientTimesInput(model, xt);
+          }
+        } finally {
+          tf.dispose([out.logits, ...(out.attention ? [out.attention] : [])]);
+        }
+      } finally {
+        xt.dispose();
+      }
+      if (!probs.every(Number.isFinite)) {
+        throw new BeatlensError(
+          'model-output',
+          `record ${record.id}: the model gave a non-finite probability near sample ${Math.round(part[0].offset / ratio)}; the model or its input is broken`,
+        );
+      }
+      part.forEach((p, j) => {
+        const pr = Array.from(probs.subarray(j * nC, (j + 1) * nC));
+        let best = 0;
+        for (let c = 1; c < nC; c++) if (pr[c] > pr[best]) best = c;
+        const segIndex = segments.length;
+        segments.push({
+          offset: Math.round(p.offset / ratio),
+          length: Math.round(p.length / ratio),
+          label: classes[best],
+          probabilities: pr,
+          ...(opts.keepMaps ? { map: maps[j] } : {}),
+        });
+        const segBeats = p.positions.map((position, k) => ({
+          position,
+          start: p.start[k],
+          end: p.end[k],
+          symbol: '',
+          aami: 'N' as const,
+        }));
+        const scores = beatScores(maps[j], segBeats, { length: p.length });
+        let top = 0;
+        for (const v of scores) if (v > top) top = v;
+        const abnormal = best !== normalClass;
+        p.beats.forEach((beat, k) => {
+          const score = top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
+          beats.push({
+            sample: beat.sample,
+            label: abnormal && score >= tau ? beatLabelOf(classes[best]) : 'N',
+            score,
+            segment: segIndex,
+            symbol: beatSource === 'annotations' ? beat.symbol : null,
+          });
+        });
+      });
+      opts.onProgress?.(segments.length, planned.length);
+      await new Promise((r) => setImmediate(r));
+    }
+    s0 = s1;
+  }
+  if (normalClass < 0) {
+    warnings.push(
+      `the model's classes (${classes.join(', ')}) have no NORMAL class: every segment is called abnormal, so every segment flags a beat; train with --task normal-apb-pvc for a scan`,
+    );
+  }
+  return {
+    recordId: record.id,
+    fsRecord: fsIn,
+    fsModel: fsOut,
+    leads: indices.map((i) => record.leadNames[i]),
+    warnings,
+    beatSource,
+    mapSource,
+    classes,
+    beats,
+    segments,
+    excluded,
+    nBeatsExcluded,
+  };
+}
+
+/** A lead with its excluded stretches (and any other non-finite sample) set to 0. */
+function sanitized(signal: Float32Array, excluded: readonly ExcludedStretch[]): Float32Array {
+  const out = Float32Array.from(signal, (v) => (Number.isFinite(v) ? v : 0));
+  for (const x of excluded) out.fill(0, x.start, x.end);
+  return out;
+}
+
+/** Consecutive beats not separated by an excluded stretch. */
+function splitAtExclusions(beats: Beat[], excluded: readonly ExcludedStretch[]): Beat[][] {
+  const runs: Beat[][] = [];
+  let cur: Beat[] = [];
+  let k = 0;
+  for (const b of beats) {
+    let broke = false;
+    while (k < excluded.length && excluded[k].end <= b.sample) {
+      broke = true;
+      k++;
+    }
+    if (broke && cur.length > 0) {
+      runs.push(cur);
+      cur = [];
+    }
+    cur.push(b);
+  }
+  if (cur.length > 0) runs.push(cur);
+  return runs;
+}
+
+/**
+ * Leads over model-rate samples [lo, hi) (clamped to the record): sliced at the record's rate,
+ * sanitized, resampled, band-passed as in training. Returns the window's first sample.
+ */
+function filteredWindow(
+  leads: Float32Array[],
+  excluded: readonly ExcludedStretch[],
+  fsIn: number,
+  fsOut: number,
+  lo: number,
+  hi: number,
+): { start: number; signals: Float32Array[] } {
+  const ratio = fsOut / fsIn;
+  const nIn = leads[0].length;
+  // Start at a record sample that maps onto a whole model sample.
+  let inLo = Math.max(0, Math.floor(lo / ratio));
+  const step = resampleStep(fsIn, fsOut);
+  inLo -= inLo % step;
+  const inHi = Math.min(nIn, Math.ceil(hi / ratio) + step);
+  const start = Math.round(inLo * ratio);
+  const c = DEFAULT_PREPROCESS;
+  const signals = leads.map((lead) => {
+    const part = lead.subarray(inLo, inHi);
+    const rel = excluded
+      .filter((x) => x.end > inLo && x.start < inHi)
+      .map((x) => ({
+        ...x,
+        start: Math.max(0, x.start - inLo),
+        end: Math.min(inHi, x.end) - inLo,
+      }));
+    const clean = sanitized(part, rel);
+    const atFs = ratio === 1 ? clean : resample(clean, fsIn, fsOut);
+    return bandpassFiltfilt(atFs, fsOut, c.lowHz, c.highHz, c.order);
+  });
+  return { start, signals };
+}
+
+/** Record samples per whole model sample (e.g. 2 for 360 → 180 Hz, 25 for 250 → 180 Hz). */
+function resampleStep(fsIn: number, fsOut: number): number {
+  if (!Number.isInteger(fsIn) || !Number.isInteger(fsOut)) return 1;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return fsIn / gcd(fsIn, fsOut);
+}
