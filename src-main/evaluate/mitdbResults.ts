@@ -340,7 +340,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
   }
   const tables = mitdbTablesMarkdown(rows);
   writeFileAtomic(join(o.outDir, 'README.md'), resultsReadme(rows, tables));
-  if (o.readme) replaceBetweenMarkers(o.readme, 'mitdb-table', tables);
+  if (o.readme) await replaceBetweenMarkers(o.readme, 'mitdb-table', tables);
   return rows;
 }
 
@@ -429,7 +429,11 @@ function resultsReadme(rows: readonly RowSummary[], tables: string): string {
 }
 
 /** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in a file. */
-export function replaceBetweenMarkers(file: string, name: string, text: string): void {
+export async function replaceBetweenMarkers(
+  file: string,
+  name: string,
+  text: string,
+): Promise<void> {
   const src = readFileSync(file, 'utf8');
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -438,5 +442,20 @@ export function replaceBetweenMarkers(file: string, name: string, text: string):
   if (a < 0 || b < a) {
     throw new BeatlensError('readme-markers', `${file}: markers ${start} … ${end} not found`);
   }
-  writeFileAtomic(file, `${src.slice(0, a + start.length)}\n\n${text.trim()}\n\n${src.slice(b)}`);
+  const next = `${src.slice(0, a + start.length)}\n\n${text.trim()}\n\n${src.slice(b)}`;
+  writeFileAtomic(file, await formatMarkdown(next, file));
+}
+
+/**
+ * The project's Prettier style for generated markdown (so `npm test`'s format check passes);
+ * unchanged where Prettier is not installed (a packaged app).
+ */
+async function formatMarkdown(text: string, file: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...options, filepath: file });
+  } catch {
+    return text;
+  }
 }

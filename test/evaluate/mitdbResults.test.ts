@@ -1,0 +1,134 @@
+/**
+ * The MIT-BIH results layout: (1) every committed docs/results/mitdb row recomputes from its own
+ * per-item files — accuracy, sensitivity, specificity and AUC from predictions.csv, beat AUROC
+ * and pointing game from beats.csv — as anyone can; (2) `writeMitdbResults` writes that layout
+ * from run folders and refuses folds of different code.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { auroc } from '../../src-main/evaluate/localisation';
+import { MITDB_ROWS, rowName, writeMitdbResults } from '../../src-main/evaluate/mitdbResults';
+import { classificationMetrics } from '../../src-main/train/metrics';
+import { runCli as cli } from '../helpers/cli';
+import { dataset } from '../helpers/data';
+
+const RESULTS = join(__dirname, '..', '..', 'docs', 'results', 'mitdb');
+const mitdb = dataset('mitdb', '234.atr');
+const tmp = mkdtempSync(join(tmpdir(), 'beatlens-mitdb-results-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Rows of a CSV with a header (no quoted cells in these files). */
+function readCsv(path: string): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+const committed = MITDB_ROWS.map((r) => join(RESULTS, r.protocol, rowName(r))).filter((d) =>
+  existsSync(join(d, 'summary.json')),
+);
+
+describe('committed MIT-BIH results recompute from their per-item files', () => {
+  it.skipIf(committed.length === 0)('every fold of every row', () => {
+    for (const dir of committed) {
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      const classes: string[] = summary.classes;
+      for (const f of summary.folds) {
+        const preds = readCsv(join(dir, `fold-${f.fold}`, 'predictions.csv'));
+        expect(preds.length, dir).toBe(f.nTest);
+        const y = preds.map((p) => classes.indexOf(p.label));
+        const probs = preds.flatMap((p) => classes.map((c) => Number(p[`p_${c}`])));
+        const m = classificationMetrics(y, probs, classes);
+        expect(m.accuracy, `${dir} fold ${f.fold}`).toBeCloseTo(f.metrics.accuracy, 9);
+        expect(m.sensitivity).toBeCloseTo(f.metrics.sensitivity, 9);
+        expect(m.specificity).toBeCloseTo(f.metrics.specificity, 9);
+        expect(m.aucMacro).toBeCloseTo(f.metrics.aucMacro, 3);
+
+        const beats = readCsv(join(dir, `fold-${f.fold}`, 'beats.csv'));
+        const scored = beats.filter((b) => b.score !== '');
+        const pos = scored.filter((b) => b.symbol !== 'N').map((b) => Number(b.score));
+        const neg = scored.filter((b) => b.symbol === 'N').map((b) => Number(b.score));
+        expect(auroc(pos, neg)).toBeCloseTo(f.localisation.pooledAuroc, 3);
+        // Pointing game: per segment, is the top-scoring beat abnormal (ties share)?
+        const bySeg = new Map<string, { s: number; a: boolean }[]>();
+        for (const b of scored) {
+          const k = `${b.record}:${b.segment_offset}`;
+          bySeg.set(k, [...(bySeg.get(k) ?? []), { s: Number(b.score), a: b.symbol !== 'N' }]);
+        }
+        const hits: number[] = [];
+        for (const list of bySeg.values()) {
+          if (!list.some((b) => b.a)) continue;
+          const top = Math.max(...list.map((b) => b.s));
+          const tied = list.filter((b) => b.s === top);
+          hits.push(tied.filter((b) => b.a).length / tied.length);
+        }
+        const pointing = hits.reduce((s, h) => s + h, 0) / hits.length;
+        expect(pointing).toBeCloseTo(f.localisation.pointingGame, 2);
+      }
+    }
+  });
+});
+
+describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
+  it('writes summary.json, predictions.csv and beats.csv from a run folder', async () => {
+    const runs = join(tmp, 'runs');
+    const r = await cli(
+      'cv', 'mitdb', '--records', '100,119,209,106', '--resample', '180', '--method', 'joint',
+      '--preset', 'tiny', '--epochs', '1', '--width', '0.25', '--fold', '0', '--workers', '0',
+      '--no-store', '--backend', 'wasm', '--out', join(runs, 'stratified'),
+    ); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1 of 5 folds finished');
+    const out = join(tmp, 'results');
+    const readme = join(tmp, 'README.md');
+    writeFileSync(
+      readme,
+      'before\n<!-- mitdb-table:start -->\nold\n<!-- mitdb-table:end -->\nafter\n',
+    );
+    const rows = await writeMitdbResults({ runsDir: runs, outDir: out, readme });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].complete).toBe(false);
+    expect(rows[0].foldsFinished).toEqual([0]);
+    const dir = join(out, 'stratified', 'joint-l2');
+    expect(readdirSync(dir).sort()).toEqual(['curves.svg', 'fold-0', 'summary.json']);
+    const preds = readCsv(join(dir, 'fold-0', 'predictions.csv'));
+    expect(Object.keys(preds[0])).toEqual(['record', 'offset', 'label', 'p_APB', 'p_PVC']);
+    expect(preds).toHaveLength(rows[0].folds[0].nTest);
+    const beats = readCsv(join(dir, 'fold-0', 'beats.csv'));
+    expect(Object.keys(beats[0])).toEqual([
+      'record',
+      'segment_offset',
+      'sample',
+      'symbol',
+      'score',
+    ]);
+    const text = readFileSync(readme, 'utf8');
+    expect(text).toMatch(/^before\n\n?<!-- mitdb-table:start -->\n\nMIT-BIH PVC vs APB/);
+    expect(text).toMatch(/\| 1 of 5 +\|/);
+    expect(text).toMatch(/<!-- mitdb-table:end -->\n\n?after\n$/);
+
+    // A fold recorded as trained by other code is refused, naming the folder.
+    const res = join(runs, 'stratified', 'joint-l2-stratified', 'folds', '0', 'result.json');
+    const json = JSON.parse(readFileSync(res, 'utf8'));
+    const copy = join(runs, 'stratified', 'joint-l2-stratified', 'folds', '1');
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    writeFileSync(
+      join(copy, 'result.json'),
+      JSON.stringify({ ...json, fold: 1, code: { ...json.code, fingerprint: 'other' } }),
+    );
+    await expect(writeMitdbResults({ runsDir: runs, outDir: out, readme: null })).rejects.toThrow(
+      /fold 1 was trained by code other but fold 0 by/,
+    );
+  }, 120_000);
+});
