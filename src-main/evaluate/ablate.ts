@@ -239,7 +239,8 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
 }
 
 /** The first `perClass` test segments of each class that hold an abnormal beat. */
-function pickExamples(
+/** The first `perClass` test segments of each class holding an abnormal beat, with their maps. */
+export function pickExamples(
   ds: SegmentDataset,
   fold: FoldMaps,
   source: MapSource,

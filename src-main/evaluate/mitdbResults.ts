@@ -35,7 +35,8 @@ import { meanStd, type ClassificationMetrics, type MeanStd } from '../train/metr
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
 import { datasetOfRun, evaluateCvFolds } from './cvRun';
 import { summariseFolds, type LocalisationSummary } from './localisation';
-import { curvesSeriesSvg } from './report';
+import { pickExamples } from './ablate';
+import { curvesSeriesSvg, exampleSvg } from './report';
 
 /** One row of the MIT-BIH tables. `pooling` is 'none' for the classifier (it has no attention). */
 export interface MitdbRow {
@@ -328,6 +329,18 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       curvesSeriesSvg(
         `Per-epoch curves, MIT-BIH ${r.protocol}, ${rowName(r)} (one line per fold)`,
         folds.map((f) => ({ name: `fold ${f.fold}`, folds: [{ history: f.history }] })),
+      ),
+    );
+    // Fig. 3-style examples from the first finished fold: lead 1, the map as shading, beats marked.
+    const examples = pickExamples(data, scored[0], source, 2);
+    examples.forEach((ex, k) =>
+      writeFileAtomic(
+        join(dir, `fold-${scored[0].fold}`, `example-${k + 1}.svg`),
+        exampleSvg(
+          ex,
+          data!.fs,
+          `${r.protocol}/${rowName(r)} fold ${scored[0].fold}: record ${data!.meta[ex.segmentIndex].recordId} at ${data!.meta[ex.segmentIndex].offset}, ${ex.label} segment, predicted ${ex.predicted} (p=${ex.probability})`,
+        ),
       ),
     );
     rows.push(row);

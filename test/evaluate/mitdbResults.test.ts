@@ -101,6 +101,9 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
     expect(rows[0].foldsFinished).toEqual([0]);
     const dir = join(out, 'stratified', 'joint-l2');
     expect(readdirSync(dir).sort()).toEqual(['curves.svg', 'fold-0', 'summary.json']);
+    expect(
+      readdirSync(join(dir, 'fold-0')).filter((f) => f.startsWith('example-')).length,
+    ).toBeGreaterThan(0);
     const preds = readCsv(join(dir, 'fold-0', 'predictions.csv'));
     expect(Object.keys(preds[0])).toEqual(['record', 'offset', 'label', 'p_APB', 'p_PVC']);
     expect(preds).toHaveLength(rows[0].folds[0].nTest);
