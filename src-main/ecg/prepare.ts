@@ -6,7 +6,7 @@
  * - A user's folder of 12-lead records plus a labels CSV → PVC-origin segments (LVOT/RVOT) of
  *   5000 samples at 500 Hz (`prepareOriginDataset`).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
@@ -125,6 +125,12 @@ export function mitdbPatientId(recordId: string): string {
 export function listWfdbRecords(dir: string, annotator = 'atr'): string[] {
   if (!existsSync(dir)) {
     throw new BeatlensError('prepare-missing-dir', `${dir}: folder not found`);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new BeatlensError(
+      'prepare-missing-dir',
+      `${dir}: not a folder (give the folder holding the records)`,
+    );
   }
   const recordsFile = join(dir, 'RECORDS');
   if (existsSync(recordsFile)) {

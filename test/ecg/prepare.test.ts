@@ -163,6 +163,10 @@ describe('listWfdbRecords', () => {
     expect(listWfdbRecords(dir)).toEqual(['101', '100']);
   });
 
+  it('names a file given as the folder, in one line', () => {
+    expect(() => listWfdbRecords(COUNTS_CSV)).toThrow(/segment-counts\.csv: not a folder/);
+  });
+
   it('names a missing folder', () => {
     expect(() => listWfdbRecords('/nonexistent/mitdb')).toThrow(
       /\/nonexistent\/mitdb: folder not found/,

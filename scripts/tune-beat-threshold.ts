@@ -1,0 +1,94 @@
+/**
+ * Chooses a model's beat threshold on its own training records (MIT-BIH DS1 for the shipped
+ * model), never on the test records: each DS1 record is scanned once with its annotated beats,
+ * then for every threshold τ the beats of segments classified PVC (APB) with score ≥ τ are V (S)
+ * and compared beat by beat with the reference (bxb rules). The τ with the best gross VEB F1
+ * (harmonic mean of Se and +P) is written into the model's model.json (meta.beatThreshold).
+ *
+ *   npx tsx scripts/tune-beat-threshold.ts --model runs/default/model [--write]
+ *
+ * Prints the sweep table; without --write nothing is changed.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  compareBeats,
+  summariseRecords,
+  recordResult,
+  type BxbBeat,
+} from '../src-main/evaluate/bxb';
+import { readBxbReference } from '../src-main/evaluate/bxb-files';
+import { scanRecord } from '../src-main/evaluate/scan';
+import { loadRecordFile } from '../src-main/ecg/import/load';
+import { loadModelAsset } from '../src-main/infer/models';
+import { initBackend } from '../src-main/model/backend';
+import { dataRoot } from '../src-main/paths';
+import { writeJsonAtomic } from '../src-main/train/runInfo';
+import { DS1_RECORDS } from '../src-main/train/splitters';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
+
+async function main(): Promise<void> {
+  await initBackend('auto');
+  const mitdb = resolve(arg('data-dir') ?? join(dataRoot(), 'mitdb'));
+  const { model, info, dir } = await loadModelAsset(arg('model'));
+  const scans = [];
+  for (const rec of DS1_RECORDS) {
+    const { record, beats } = loadRecordFile(join(mitdb, `${rec}.hea`));
+    const r = await scanRecord(model, record, beats, { info, thresholdFraction: 1 });
+    scans.push({ rec, r, ref: readBxbReference(join(mitdb, `${rec}.atr`)) });
+    process.stderr.write(`scanned ${rec}\n`);
+  }
+  let best = { tau: 0.5, f1: -1 };
+  console.log('tau   VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
+  for (const tau of THRESHOLDS) {
+    const results = scans.map(({ rec, r, ref }) => {
+      const test: BxbBeat[] = r.beats.map((b) => {
+        const seg = r.segmentsOf[b.segment];
+        const abnormal = seg.label === 'PVC' ? 'V' : seg.label === 'APB' ? 'S' : 'N';
+        return { sample: b.sample, label: abnormal !== 'N' && b.score >= tau ? abnormal : 'N' };
+      });
+      const counts = compareBeats(
+        ref.beats,
+        test,
+        ref.fs,
+        { endSample: ref.nSamples },
+        ref.episodes,
+      );
+      return recordResult(rec, counts);
+    });
+    const g = summariseRecords(results).gross;
+    const se = g.vebSensitivity.value ?? 0;
+    const pp = g.vebPositivePredictivity.value ?? 0;
+    const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
+    const pct = (v: number | null): string =>
+      v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
+    console.log(
+      `${tau.toFixed(2)} ${pct(se)}  ${pct(pp)}  ${pct(f1)}  ${pct(g.svebSensitivity.value)}  ${pct(g.svebPositivePredictivity.value)}`,
+    );
+    if (f1 > best.f1) best = { tau, f1 };
+  }
+  console.log(`best on DS1: τ = ${best.tau} (VEB F1 ${(100 * best.f1).toFixed(1)} %)`);
+  if (process.argv.includes('--write')) {
+    const path = join(dir, 'model.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    manifest.meta = {
+      ...manifest.meta,
+      beatThreshold: best.tau,
+      beatThresholdChosenOn: `MIT-BIH DS1 (training records), best gross VEB F1 over ${THRESHOLDS.join(', ')}`,
+    };
+    writeJsonAtomic(path, manifest);
+    console.log(`wrote beatThreshold ${best.tau} into ${path}`);
+  }
+  model.dispose();
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});
