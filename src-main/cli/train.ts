@@ -92,6 +92,8 @@ interface CommonOpts {
   records?: string;
   labels?: string;
   csvFs?: string;
+  normal?: string;
+  maxNormalPerRecord?: string;
   width: string;
   kernel?: string;
   backend: string;
@@ -105,6 +107,8 @@ function mitdbSpec(o: CommonOpts): {
   records?: string[];
   labels?: string;
   csvFs?: number;
+  normal?: 'symbol' | 'aami';
+  maxNormalPerRecord?: number;
 } {
   const resampleHz = o.resample === undefined ? undefined : Number(o.resample);
   if (resampleHz !== undefined && !(resampleHz > 0)) {
@@ -120,7 +124,19 @@ function mitdbSpec(o: CommonOpts): {
   if (csvFs !== undefined && !(csvFs > 0)) {
     throw new BeatlensError('cli-option', `--csv-fs=${o.csvFs} must be a rate in Hz`);
   }
-  return { dataDir: o.dataDir, resampleHz, records, labels: o.labels, csvFs };
+  return {
+    dataDir: o.dataDir,
+    resampleHz,
+    records,
+    labels: o.labels,
+    csvFs,
+    ...(o.normal !== undefined
+      ? { normal: oneOf('normal', o.normal, ['symbol', 'aami'] as const) }
+      : {}),
+    ...(o.maxNormalPerRecord !== undefined
+      ? { maxNormalPerRecord: int('max-normal-per-record', o.maxNormalPerRecord, 1) }
+      : {}),
+  };
 }
 
 function resolvePreset(o: CommonOpts): TrainPreset {
@@ -166,6 +182,11 @@ function addCommon(cmd: Command): Command {
       '--records <list>',
       'mitdb: comma-separated record names, or ds1 / ds2 (de Chazal); default all 48',
     )
+    .option(
+      '--normal <rule>',
+      'mitdb: normal beats are symbol N only (symbol, the paper) or AAMI class N: N, L, R, e, j (aami)',
+    )
+    .option('--max-normal-per-record <n>', 'mitdb: keep at most n NORMAL segments per record')
     .option(
       '--labels <csv>',
       'origin: labels CSV record,label[,patient] for the 12-lead records in --data-dir (task pvc-origin)',

@@ -127,9 +127,10 @@ export async function scanRecord(
 }
 
 /**
- * One row per beat: sample (record fs), time_s, label (AAMI), score, the segment's label and
- * class probabilities, and the reference symbol when the record had annotations. The columns
- * `sample` and `label` are what `beatlens evaluate-beats` reads.
+ * One row per beat: sample (record fs), time_s, label (AAMI), score, QRS correlation with the
+ * record's dominant beat, the segment's label and class probabilities, and the reference symbol
+ * when the record had annotations. The columns `sample` and `label` are what
+ * `beatlens evaluate-beats` reads.
  */
 export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string[]): string {
   return formatCsv(
@@ -138,6 +139,7 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
       'time_s',
       'label',
       'score',
+      'correlation',
       'segment_label',
       ...classes.map((c) => `p_${c}`),
       'reference',
@@ -149,6 +151,7 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
         (b.sample / fs).toFixed(3),
         b.label,
         b.score.toFixed(4),
+        Number.isFinite(b.correlation) ? b.correlation.toFixed(4) : '',
         seg.label,
         ...seg.probabilities.map((p) => p.toFixed(4)),
         b.symbol ?? '',

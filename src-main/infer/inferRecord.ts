@@ -44,6 +44,11 @@ export interface ModelRunInfo {
   leads?: string[];
   /** Beat threshold as a fraction of the segment's top beat score (default 0.5). */
   beatThreshold?: number;
+  /**
+   * A beat is V only if its QRS correlates with the record's dominant beat below this (label-free
+   * template matching, chosen on training records); absent: no such rule.
+   */
+  maxCorrelation?: number;
 }
 
 export interface InferRecordOptions {
@@ -52,6 +57,8 @@ export interface InferRecordOptions {
   info?: ModelRunInfo;
   /** Override info.beatThreshold. */
   beatThreshold?: number;
+  /** Override info.maxCorrelation. */
+  maxCorrelation?: number;
   batchSize?: number;
   /** Signal processed per chunk, in seconds of record (default 600). */
   chunkSeconds?: number;
@@ -67,6 +74,11 @@ export interface InferredBeat {
   label: AamiClass;
   /** Map score over the segment's top beat score, 0..1. */
   score: number;
+  /**
+   * Pearson correlation of the beat's QRS (±100 ms, every lead, as the model saw it) with the
+   * record's dominant beat; NaN when the record has no beat to compare with.
+   */
+  correlation: number;
   /** Index into `segments`. */
   segment: number;
   /** The reference annotation symbol, or null for detected beats. */
@@ -282,6 +294,9 @@ export async function inferRecord(
   const batchSize = opts.batchSize ?? 32;
   const beats: InferredBeat[] = [];
   const segments: InferredSegment[] = [];
+  const shapes: Float32Array[] = [];
+  const fromNormalSegment: boolean[] = [];
+  const halfShape = Math.max(1, Math.round(0.1 * fsOut)); // ±100 ms around the R peak
   let mapSource: RecordInference['mapSource'] =
     cfg.method === 'classifier' ? 'gradxinput' : 'attention';
 
@@ -362,10 +377,13 @@ export async function inferRecord(
         const abnormal = best !== normalClass;
         p.beats.forEach((beat, k) => {
           const score = top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
+          shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, halfShape));
+          fromNormalSegment.push(!abnormal);
           beats.push({
             sample: beat.sample,
             label: abnormal && score >= tau ? beatLabelOf(classes[best]) : 'N',
             score,
+            correlation: NaN,
             segment: segIndex,
             symbol: beatSource === 'annotations' ? beat.symbol : null,
           });
@@ -376,6 +394,16 @@ export async function inferRecord(
     }
     s0 = s1;
   }
+  // Each beat's QRS against the record's dominant beat: the median shape of the beats in
+  // segments the model called normal (all beats when fewer than 20 are), both leads.
+  const normalShapes = shapes.filter((_, i) => fromNormalSegment[i]);
+  const template = medianShape(normalShapes.length >= 20 ? normalShapes : shapes);
+  const rho = opts.maxCorrelation ?? opts.info?.maxCorrelation;
+  beats.forEach((b, i) => {
+    b.correlation = template ? pearson(shapes[i], template) : NaN;
+    // A V beat must not look like the record's normal beats (S beats keep a normal QRS).
+    if (b.label === 'V' && rho !== undefined && b.correlation >= rho) b.label = 'N';
+  });
   if (normalClass < 0) {
     warnings.push(
       `the model's classes (${classes.join(', ')}) have no NORMAL class: every segment is called abnormal, so every segment flags a beat; train with --task normal-apb-pvc for a scan`,
@@ -467,4 +495,61 @@ function resampleStep(fsIn: number, fsOut: number): number {
   if (!Number.isInteger(fsIn) || !Number.isInteger(fsOut)) return 1;
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   return fsIn / gcd(fsIn, fsOut);
+}
+
+/** Lead-major QRS window of beat `pos` of batch item `j` of an NWC input (zeros off the end). */
+function beatShape(
+  x: Float32Array,
+  j: number,
+  pos: number,
+  nSamples: number,
+  nLeads: number,
+  half: number,
+): Float32Array {
+  const w = 2 * half + 1;
+  const out = new Float32Array(nLeads * w);
+  for (let l = 0; l < nLeads; l++) {
+    for (let d = -half; d <= half; d++) {
+      const t = pos + d;
+      if (t >= 0 && t < nSamples) out[l * w + d + half] = x[(j * nSamples + t) * nLeads + l];
+    }
+  }
+  return out;
+}
+
+/** Element-wise median of equally long shapes (null when there are none). */
+function medianShape(shapes: readonly Float32Array[]): Float32Array | null {
+  if (shapes.length === 0) return null;
+  const n = shapes[0].length;
+  const out = new Float32Array(n);
+  const col = new Float64Array(shapes.length);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < shapes.length; i++) col[i] = shapes[i][k];
+    col.sort();
+    const m = col.length >> 1;
+    out[k] = col.length % 2 ? col[m] : (col[m - 1] + col[m]) / 2;
+  }
+  return out;
+}
+
+/** Pearson correlation (NaN when either side is constant). */
+function pearson(a: Float32Array, b: Float32Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }

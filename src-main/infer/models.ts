@@ -8,10 +8,19 @@
  * protocol, metrics, the ids of its training segments (so studies can avoid them), the lead
  * names and the beat threshold (ModelRunInfo).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
-import { loadModel, readModelManifest, type ModelManifest } from '../model/weights';
+import { loadModel, MANIFEST_FILE, readModelManifest, type ModelManifest } from '../model/weights';
 import type { BeatlensModel } from '../model/types';
 import { beatlensHome, projectRoot } from '../paths';
 import type { ModelRunInfo } from './inferRecord';
@@ -37,6 +46,13 @@ export interface ModelSummary {
   /** One line: what it was trained on and how it scored. */
   description: string;
   shipped: boolean;
+  /** meta.name, else the folder's name. */
+  title: string;
+  /** meta.leads (names the model was trained on, 'V1|V2' = alternatives), null when absent. */
+  leads: string[] | null;
+  nSamples: number;
+  /** The manifest's meta (provenance: run, fold, training segments, …). */
+  meta: Record<string, unknown>;
 }
 
 /** The run information a manifest's meta holds (lead names, beat threshold). */
@@ -44,7 +60,12 @@ export function runInfoOf(m: ModelManifest): ModelRunInfo {
   const meta = m.meta ?? {};
   const leads = Array.isArray(meta.leads) ? (meta.leads as unknown[]).map(String) : undefined;
   const t = Number(meta.beatThreshold);
-  return { leads, beatThreshold: Number.isFinite(t) && t > 0 && t <= 1 ? t : undefined };
+  const r = Number(meta.maxCorrelation);
+  return {
+    leads,
+    beatThreshold: Number.isFinite(t) && t > 0 && t <= 1 ? t : undefined,
+    maxCorrelation: Number.isFinite(r) && r > -1 && r <= 1 ? r : undefined,
+  };
 }
 
 function summarise(dir: string, shipped: boolean): ModelSummary {
@@ -60,16 +81,26 @@ function summarise(dir: string, shipped: boolean): ModelSummary {
     savedAt: m.savedAt,
     description: typeof meta.description === 'string' ? meta.description : `${m.method} model`,
     shipped,
+    title: typeof meta.name === 'string' ? meta.name : basename(dir),
+    leads: runInfoOf(m).leads ?? null,
+    nSamples: m.nSamples,
+    meta,
   };
 }
 
-/** The shipped default model (when present) and every model in the library. */
-export function listModels(): ModelSummary[] {
+/**
+ * The shipped default model (when present) and every model in the library (`libraryDir`,
+ * default modelLibraryDir(); the app passes its own home's, tests another shipped folder).
+ */
+export function listModels(
+  libraryDir: string = modelLibraryDir(),
+  shippedDir: string = defaultModelDir(),
+): ModelSummary[] {
   const out: ModelSummary[] = [];
-  if (existsSync(join(defaultModelDir(), 'model.json'))) {
-    out.push(summarise(defaultModelDir(), true));
+  if (existsSync(join(shippedDir, 'model.json'))) {
+    out.push(summarise(shippedDir, true));
   }
-  const lib = modelLibraryDir();
+  const lib = libraryDir;
   if (existsSync(lib)) {
     for (const name of readdirSync(lib).sort()) {
       const dir = join(lib, name);
@@ -84,8 +115,8 @@ export function listModels(): ModelSummary[] {
   return out;
 }
 
-/** A model folder by path, library name or 'default'. */
-export function resolveModelDir(ref?: string): string {
+/** A model folder by path, library name (in `libraryDir`) or 'default'. */
+export function resolveModelDir(ref?: string, libraryDir: string = modelLibraryDir()): string {
   if (!ref || ref === 'default') {
     const dir = defaultModelDir();
     if (!existsSync(join(dir, 'model.json'))) {
@@ -97,19 +128,20 @@ export function resolveModelDir(ref?: string): string {
     return dir;
   }
   if (existsSync(join(ref, 'model.json'))) return resolve(ref);
-  const named = join(modelLibraryDir(), ref);
+  const named = join(libraryDir, ref);
   if (existsSync(join(named, 'model.json'))) return named;
   throw new BeatlensError(
     'model-missing',
-    `model '${ref}' is neither a model folder (no model.json there) nor a model in ${modelLibraryDir()}`,
+    `model '${ref}' is neither a model folder (no model.json there) nor a model in ${libraryDir}`,
   );
 }
 
 /** Loads a model (checksum and architecture checked) with its run information. */
 export async function loadModelAsset(
   ref?: string,
+  libraryDir: string = modelLibraryDir(),
 ): Promise<{ model: BeatlensModel; info: ModelRunInfo; name: string; dir: string }> {
-  const dir = resolveModelDir(ref);
+  const dir = resolveModelDir(ref, libraryDir);
   const manifest = readModelManifest(dir);
   const model = await loadModel(dir);
   const meta = manifest.meta ?? {};
@@ -119,8 +151,23 @@ export async function loadModelAsset(
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Copies a model folder into the library under `name` (checked first; nothing half-written). */
-export async function importModel(src: string, name: string): Promise<ModelSummary> {
+export interface ImportModelOptions {
+  /** The library to import into (default modelLibraryDir()). */
+  libraryDir?: string;
+  /** Fields merged into the copy's model.json meta (e.g. the app's run and fold provenance). */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Copies a model folder into the library under `name` (checked first; nothing half-written:
+ * the copy is made under a temporary name, its meta amended, then renamed).
+ */
+export async function importModel(
+  src: string,
+  name: string,
+  opts: ImportModelOptions = {},
+): Promise<ModelSummary> {
+  const libraryDir = opts.libraryDir ?? modelLibraryDir();
   if (!NAME_RE.test(name)) {
     throw new BeatlensError(
       'model-name',
@@ -129,18 +176,27 @@ export async function importModel(src: string, name: string): Promise<ModelSumma
   }
   const from = resolve(src);
   (await loadModel(from)).dispose(); // refuses a truncated, tampered or foreign model
-  const dest = join(modelLibraryDir(), name);
+  const dest = join(libraryDir, name);
   if (existsSync(dest)) {
-    throw new BeatlensError(
-      'model-exists',
-      `a model named '${name}' is already in ${modelLibraryDir()}`,
-    );
+    throw new BeatlensError('model-exists', `a model named '${name}' is already in ${libraryDir}`);
   }
-  mkdirSync(modelLibraryDir(), { recursive: true });
+  mkdirSync(libraryDir, { recursive: true });
   const tmp = `${dest}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  cpSync(from, tmp, { recursive: true });
-  renameSync(tmp, dest);
+  try {
+    cpSync(from, tmp, { recursive: true });
+    if (opts.meta) {
+      // The weights checksum covers weights.bin only, so amending meta keeps the model valid.
+      const path = join(tmp, MANIFEST_FILE);
+      const manifest = JSON.parse(readFileSync(path, 'utf8')) as ModelManifest;
+      manifest.meta = { ...manifest.meta, ...opts.meta };
+      writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+    }
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   return summarise(dest, false);
 }
 

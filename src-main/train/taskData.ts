@@ -11,19 +11,35 @@
  * Each is described by a string recorded in run.json (`origin(DIR; labels=CSV)`, …) from which
  * `loadTaskDataset(parseDatasetDescription(d))` rebuilds the very same data.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
-import { prepareOriginDataset } from '../ecg/prepare';
-import { segmentsToDataset } from '../ecg/segments';
+import { MITDB_TASKS, prepareMitdb, prepareOriginDataset, type MitdbTask } from '../ecg/prepare';
+import { segmentsToDataset, TASK_RULES } from '../ecg/segments';
 import { synthesizeDataset } from '../ecg/synthetic';
 import type { SegmentDataset } from '../ecg/types';
-import { defaultStorePath } from '../paths';
+import { dataRoot, defaultStorePath } from '../paths';
 import { openStore } from '../store';
-import { loadNamedDataset, parseMitdbDescription, type DatasetSpec } from './datasets';
+import {
+  loadNamedDataset,
+  MITDB_FS,
+  MITDB_SEGMENT_SAMPLES,
+  mitdbDescription,
+  parseMitdbDescription,
+  type DatasetSpec,
+} from './datasets';
 
 export const ORIGIN_TASK = 'pvc-origin';
 
 export interface TaskDatasetSpec extends DatasetSpec {
+  /**
+   * mitdb: what counts as a normal beat — 'symbol' (only N, the paper's reading; default) or
+   * 'aami' (AAMI class N: N, L, R, e, j), so bundle-branch-block rhythms count as normal, as a
+   * clinic's scan must treat them.
+   */
+  normal?: 'symbol' | 'aami';
+  /** mitdb: keep at most this many NORMAL segments per record (evenly spaced), default all. */
+  maxNormalPerRecord?: number;
   /** origin: the labels CSV (`record,label[,patient]`). */
   labels?: string;
   /** origin: sampling frequency of CSV records. */
@@ -88,7 +104,66 @@ export function loadTaskDataset(spec: TaskDatasetSpec): LoadedDataset {
       store.close();
     }
   }
+  if (spec.name === 'mitdb' && (spec.normal === 'aami' || spec.maxNormalPerRecord !== undefined)) {
+    return loadMitdbVariant(spec);
+  }
   return loadNamedDataset(spec);
+}
+
+/** MIT-BIH with AAMI-normal beats and/or fewer NORMAL segments (see TaskDatasetSpec). */
+function loadMitdbVariant(spec: TaskDatasetSpec): LoadedDataset {
+  const task = spec.task as MitdbTask;
+  if (!(MITDB_TASKS as string[]).includes(task)) {
+    throw new BeatlensError(
+      'dataset-task',
+      `task '${spec.task}' is not a MIT-BIH task; use one of ${MITDB_TASKS.join(', ')}`,
+    );
+  }
+  const dir = resolve(spec.dataDir ?? join(dataRoot(), 'mitdb'));
+  if (!existsSync(dir)) {
+    throw new BeatlensError(
+      'mitdb-missing',
+      `MIT-BIH folder ${dir} not found: run \`beatlens download mitdb\` first (or pass --data-dir DIR)`,
+    );
+  }
+  const fs = spec.resampleHz ?? MITDB_FS;
+  const prepared = prepareMitdb(dir, {
+    task,
+    records: spec.records,
+    normal: spec.normal ?? 'symbol',
+    maxSamples: Math.round((MITDB_SEGMENT_SAMPLES * fs) / MITDB_FS),
+    preprocess: fs === MITDB_FS ? undefined : { fs },
+  });
+  const classes = TASK_RULES[task].classes;
+  let segments = prepared.segments.filter((s) => classes.includes(s.label));
+  const cap = spec.maxNormalPerRecord;
+  if (cap !== undefined) {
+    const byRecord = new Map<string, number[]>();
+    segments.forEach((s, i) => {
+      if (s.label === 'NORMAL') byRecord.set(s.recordId, [...(byRecord.get(s.recordId) ?? []), i]);
+    });
+    const drop = new Set<number>();
+    for (const list of byRecord.values()) {
+      if (list.length <= cap) continue;
+      const keep = new Set(
+        Array.from({ length: cap }, (_, k) => list[Math.floor((k * list.length) / cap)]),
+      );
+      for (const i of list) if (!keep.has(i)) drop.add(i);
+    }
+    segments = segments.filter((_, i) => !drop.has(i));
+  }
+  if (segments.length === 0) {
+    throw new BeatlensError('mitdb-empty', `${dir}: no ${classes.join('/')} segments found`);
+  }
+  const extra = [
+    ...(spec.normal === 'aami' ? ['normal=aami'] : []),
+    ...(cap !== undefined ? [`max-normal=${cap}`] : []),
+  ];
+  const base = mitdbDescription(dir, fs, spec.records);
+  return {
+    data: segmentsToDataset(segments, classes),
+    description: `${base.slice(0, -1)}; ${extra.join('; ')})`,
+  };
 }
 
 /** The spec that rebuilds a dataset from the description a run recorded. */
@@ -118,6 +193,7 @@ export function parseDatasetDescription(d: string, task: string): TaskDatasetSpe
   }
   const mitdb = parseMitdbDescription(d);
   if (mitdb) {
+    const cap = /; max-normal=(\d+)/.exec(d);
     return {
       name: 'mitdb',
       task,
@@ -125,6 +201,8 @@ export function parseDatasetDescription(d: string, task: string): TaskDatasetSpe
       dataDir: mitdb.dir,
       records: mitdb.records,
       resampleHz: mitdb.fs,
+      ...(d.includes('; normal=aami') ? { normal: 'aami' as const } : {}),
+      ...(cap ? { maxNormalPerRecord: Number(cap[1]) } : {}),
     };
   }
   if ((m = /^store\((.*), task=(.*)\)$/.exec(d))) {

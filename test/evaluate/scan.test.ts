@@ -12,7 +12,7 @@ import type { BeatlensModel, ModelConfig } from '../../src-main/model/types';
 const FS_MODEL = 180;
 const N_SAMPLES = 1000;
 
-function standInModel(classes = ['APB', 'NORMAL', 'PVC']) {
+function standInModel(classes = ['APB', 'NORMAL', 'PVC'], alwaysPvc = false) {
   const config = {
     fs: FS_MODEL,
     nLeads: 2,
@@ -38,7 +38,7 @@ function standInModel(classes = ['APB', 'NORMAL', 'PVC']) {
         if (Math.abs(t - at) > 30) second = Math.max(second, v[(b * n + t) * nLeads]);
       }
       // One beat far above the others (a lone beat has nothing to stand out from).
-      const pvc = top > 0 && second > 0.2 * top && second < 0.6 * top;
+      const pvc = alwaysPvc || (top > 0 && second > 0.2 * top && second < 0.6 * top);
       const p = classes.map((c) =>
         c === (pvc ? 'PVC' : 'NORMAL') ? 0.9 : 0.1 / (classes.length - 1),
       );
@@ -52,7 +52,7 @@ function standInModel(classes = ['APB', 'NORMAL', 'PVC']) {
   >;
 }
 
-/** Spikes every 0.8 s at `fs`; with `tallEvery`, every such beat is 3× taller and annotated V. */
+/** Spikes every 0.8 s at `fs`; with `tallEvery`, every such beat is 3× taller, 3× wider, V. */
 function spikyRecord(
   fs: number,
   tallEvery = 0,
@@ -70,7 +70,11 @@ function spikyRecord(
   let k = 0;
   for (let p = Math.round(0.4 * fs); p < n - fs / 2; p += Math.round(0.8 * fs), k++) {
     const tall = tallEvery > 0 && k % tallEvery === 1;
-    for (let d = -w; d <= w; d++) x[p + d] += (tall ? 3 : 1) * Math.exp(-(d * d) / (w * w * 0.2));
+    // A tall beat is also wide, as a PVC's QRS is: its shape differs, not only its size.
+    const wb = tall ? 3 * w : w;
+    for (let d = -wb; d <= wb; d++) {
+      x[p + d] += (tall ? 3 : 1) * Math.exp(-(d * d) / (wb * wb * 0.2));
+    }
     beats.push({ sample: p, symbol: tall ? 'V' : 'N', aami: tall ? 'V' : 'N' });
   }
   const record: EcgRecord = {
@@ -163,6 +167,26 @@ describe('scanRecord', () => {
     const one = { ...record, leadNames: ['ECG1'], units: ['mV'], signals: [record.signals[0]] };
     await expect(scanRecord(standInModel(), one, beats)).rejects.toThrow(
       /record spiky has 1 lead \(ECG1\) but the model needs 2/,
+    );
+  });
+
+  it("a V beat must not look like the record's dominant beat (maxCorrelation)", async () => {
+    // A model that calls every segment PVC: every beat ties at the top of its segment.
+    const normal = spikyRecord(360, 0);
+    const loose = await scanRecord(standInModel(undefined, true), normal.record, normal.beats);
+    expect(loose.flagged.length).toBe(normal.beats.length);
+    const strict = await scanRecord(standInModel(undefined, true), normal.record, normal.beats, {
+      info: { maxCorrelation: 0.9 },
+    });
+    expect(strict.flagged).toHaveLength(0);
+    expect(strict.beats.every((b) => b.correlation > 0.9)).toBe(true);
+    // The wide tall beats of a mixed record still differ from the dominant beat.
+    const mixed = spikyRecord(360, 7);
+    const r = await scanRecord(standInModel(), mixed.record, mixed.beats, {
+      info: { maxCorrelation: 0.9 },
+    });
+    expect(r.flagged.map((f) => f.sample)).toEqual(
+      mixed.beats.filter((b) => b.aami === 'V').map((b) => b.sample),
     );
   });
 
