@@ -25,17 +25,25 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 /** The system file dialog, run here in main: the renderer only ever gets opaque file ids. */
-async function pickFiles(): Promise<string[]> {
-  const { filePaths } = await dialog.showOpenDialog({
-    title: 'Import ECG records',
-    properties: ['openFile', 'multiSelections'],
-    filters: [
-      {
-        name: 'ECG records (WFDB .hea, CSV, EDF)',
-        extensions: IMPORT_EXTENSIONS.map((e) => e.slice(1)),
-      },
-    ],
-  });
+async function pickFiles(kind: 'records' | 'model'): Promise<string[]> {
+  const { filePaths } = await dialog.showOpenDialog(
+    kind === 'model'
+      ? {
+          title: 'Import a model (its model.json, beside weights.bin)',
+          properties: ['openFile'],
+          filters: [{ name: 'beatlens model (model.json)', extensions: ['json'] }],
+        }
+      : {
+          title: 'Import ECG records',
+          properties: ['openFile', 'multiSelections'],
+          filters: [
+            {
+              name: 'ECG records (WFDB .hea, CSV, EDF)',
+              extensions: IMPORT_EXTENSIONS.map((e) => e.slice(1)),
+            },
+          ],
+        },
+  );
   return filePaths;
 }
 

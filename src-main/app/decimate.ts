@@ -43,21 +43,29 @@ export function decimateMinMax(
   return { bucketSamples, min, max };
 }
 
-/** Max of `values` per bucket of `bucketSamples` over [startSample, startSample+nSamples). */
+/**
+ * Max of `values` per bucket of `bucketSamples` over samples [startSample, startSample+nSamples).
+ * `values` may be at another rate: value i lies at sample i / `ratio` (ratio = values' rate over
+ * the samples' rate, e.g. 0.5 for a 180 Hz map under a 360 Hz record); each bucket takes every
+ * value it overlaps, at least one.
+ */
 export function bucketMax(
   values: ArrayLike<number>,
   startSample: number,
   nSamples: number,
   bucketSamples: number,
+  ratio = 1,
 ): Float32Array {
-  const end = Math.min(values.length, startSample + nSamples);
+  const end = Math.min(Math.ceil(values.length / ratio), startSample + nSamples);
   const nBuckets = Math.max(0, Math.ceil((end - startSample) / bucketSamples));
   const out = new Float32Array(nBuckets);
   for (let b = 0; b < nBuckets; b++) {
     const s0 = startSample + b * bucketSamples;
     const s1 = Math.min(end, s0 + bucketSamples);
+    const v0 = Math.floor(s0 * ratio);
+    const v1 = Math.min(values.length, Math.max(v0 + 1, Math.ceil(s1 * ratio)));
     let hi = 0;
-    for (let s = s0; s < s1; s++) if (values[s] > hi) hi = values[s];
+    for (let v = v0; v < v1; v++) if (values[v] > hi) hi = values[v];
     out[b] = hi;
   }
   return out;

@@ -23,6 +23,11 @@ export function isImportable(name: string): boolean {
   return (IMPORT_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 }
 
+/** True for a model folder's manifest, the file `models:import` takes (beside its weights.bin). */
+export function isModelManifest(name: string): boolean {
+  return basename(name) === 'model.json';
+}
+
 export class FileAccess {
   private readonly granted = new Map<string, string>();
   private readonly batches = new Map<string, string>();
@@ -52,7 +57,7 @@ export class FileAccess {
 
   /**
    * Stores one uploaded file into `batchId` (a new batch when absent) and grants it when it is a
-   * record to import. The name must be a plain file name; the bytes are base64.
+   * record or a model manifest to import. The name must be a plain file name; the bytes are base64.
    */
   upload(args: { batchId?: string; name: string; data: string }): UploadResult {
     const unsafe = unsafeFileNameReason(args.name);
@@ -90,7 +95,8 @@ export class FileAccess {
     const partial = join(dir, `.${newId()}.partial`);
     writeFileSync(partial, bytes);
     renameSync(partial, target);
-    return { batchId, file: isImportable(args.name) ? this.grant(target) : null };
+    const grant = isImportable(args.name) || isModelManifest(args.name);
+    return { batchId, file: grant ? this.grant(target) : null };
   }
 
   /** Removes the staged uploads and forgets every id. */

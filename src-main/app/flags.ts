@@ -4,6 +4,7 @@
  * is one committed row in `store.reviews`, so a review survives restarts and re-scans (a beat
  * flagged again keeps its decision).
  */
+import { csvLine } from '../csv';
 import { BeatlensError } from '../errors';
 import type { ExportResult, FlaggedBeatRow } from '../ipc/contract';
 import type { ReviewDecision, Store } from '../store/index';
@@ -36,10 +37,14 @@ export class FlagService {
       segmentLabel: b.segmentLabel,
       probability: round3(b.probability),
       decision: decisionFromStore(latest.get(b.beatSample)),
+      model: b.modelName,
     }));
   }
 
-  /** Replaces a record's flags with a new scan, keeping decisions on beats flagged again. */
+  /**
+   * Replaces a record's flags with a new scan by model `modelName`, keeping decisions on beats
+   * flagged again.
+   */
   replace(
     recordId: string,
     flagged: ReadonlyArray<{
@@ -48,6 +53,7 @@ export class FlagService {
       segmentLabel: string;
       segmentProbability: number;
     }>,
+    modelName: string | null = null,
   ): FlaggedBeatRow[] {
     this.requireRecord(recordId);
     this.store.flaggedBeats.replaceForRecord(
@@ -58,6 +64,7 @@ export class FlagService {
         segmentLabel: b.segmentLabel,
         probability: b.segmentProbability,
       })),
+      { modelName },
     );
     return this.list(recordId);
   }
@@ -92,10 +99,10 @@ export class FlagService {
         text: JSON.stringify(rows, null, 2),
       };
     }
-    const lines = ['record,sample,time_s,attention,segment_label,probability,decision'];
+    const lines = ['record,sample,time_s,attention,segment_label,probability,decision,model'];
     for (const r of rows) {
       lines.push(
-        [
+        csvLine([
           r.recordId,
           r.sample,
           (r.sample / fs).toFixed(3),
@@ -103,7 +110,8 @@ export class FlagService {
           r.segmentLabel,
           r.probability,
           r.decision,
-        ].join(','),
+          r.model ?? '',
+        ]),
       );
     }
     return { fileName: `${base}.csv`, mimeType: 'text/csv', text: lines.join('\n') + '\n' };

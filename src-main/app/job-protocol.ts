@@ -1,18 +1,25 @@
 /**
- * Messages between the main process and the long-work worker thread (training, cross-validation,
- * whole-record scans). Plain structured-clone data only.
+ * Messages between the main process and the long-work worker thread (training and
+ * cross-validation, whole-record inference for the viewer and grade studies, flagged-beat
+ * scans). Plain structured-clone data only.
  */
 import type { EcgRecord, Beat } from '../ecg/types';
+import type { Protocol } from '../train/crossValidation';
 import type { TrainFold, TrainProgress } from '../ipc/contract';
+import type { RecordMaps } from './record-maps';
 
 export interface TrainJobRequest {
   kind: 'train';
-  /** Run folder: per-fold checkpoints and results live here, so a cancelled run can resume. */
+  /** Run folder (as `beatlens cv --out`): run.json, folds/<k>/ with checkpoints, so a cancelled run resumes. */
   runDir: string;
+  /** The job id the run was started under (the model's library name and provenance use it). */
+  runName: string;
   method: 'joint' | 'classifier' | 'cascaded';
   pooling: 'l2' | 'max';
   kernelSamples: number;
-  protocol: 'holdout' | 'cv5';
+  protocol: Protocol;
+  /** first: fold 0 only (hold-out); all: every fold of the protocol. */
+  folds: 'first' | 'all';
   preset: 'tiny' | 'fast' | 'paper';
   seed: number;
   /** Optional epoch override (short demo runs, tests). */
@@ -22,9 +29,18 @@ export interface TrainJobRequest {
    * and 'store' are read from the store with their ids.
    */
   source: 'demo' | 'store' | 'mitdb';
-  /** The store file for sources 'demo' and 'store'. */
+  /** The store file: run rows are written there, and sources 'demo' and 'store' read from it. */
   storePath: string;
+  /** The model library the trained model is saved into. */
+  libraryDir: string;
   modelWidth: number;
+}
+
+/** Whole records through inferRecord (the viewer's attention and beat labels, study items). */
+export interface InferJobRequest {
+  kind: 'infer';
+  modelDir: string;
+  items: Array<{ record: EcgRecord; beats: Beat[] | null }>;
 }
 
 export interface ScanJobRequest {
@@ -35,13 +51,17 @@ export interface ScanJobRequest {
   minProbability: number;
 }
 
-export type JobRequest = TrainJobRequest | ScanJobRequest;
+export type JobRequest = TrainJobRequest | InferJobRequest | ScanJobRequest;
 
 /** Training messages are the renderer's events without the job id (main adds it). */
 export type WorkerMessage =
   | TrainProgress
   | TrainFold
-  | { type: 'train-done'; modelDir: string; note: string }
+  | { type: 'train-done'; modelId: string; note: string }
+  | { type: 'infer-progress'; recordId: string; done: number; total: number }
+  | { type: 'infer-record'; maps: RecordMaps }
+  | { type: 'infer-failed'; recordId: string; code: string; message: string }
+  | { type: 'infer-done'; note: string }
   | { type: 'scan-progress'; done: number; total: number }
   | {
       type: 'scan-done';

@@ -1,27 +1,37 @@
 /**
- * The worker thread that runs long work off the main process's event loop: training with
- * hold-out or 5-fold stratified cross-validation (H6's trainModel with per-epoch checkpoints, so
- * a cancelled run resumes), and whole-record flagged-beat scans (H8's scanRecord).
+ * The worker thread that runs long work off the main process's event loop:
+ * - training: the CLI's cross-validation (`runCrossValidation`, the same run folders and store
+ *   rows as `beatlens cv`, per-epoch checkpoints so a cancelled run resumes), then the trained
+ *   fold's model is saved into the model library with its run and fold provenance;
+ * - inference: whole records through `inferRecord`, the one inference path, for the viewer's
+ *   attention and beat labels and for grade-study items;
+ * - flagged-beat scans (`scanRecord`, an adapter over the same path).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
+import { MITDB_SECOND_LEADS } from '../ecg/prepare';
 import { initBackend } from '../model/backend';
-import { defaultModelConfig } from '../model/config';
-import { createModel } from '../model/registry';
-import { loadModel, saveModel } from '../model/weights';
 import { getPreset } from '../train/presets';
-import { innerValidationSplit, stratifiedKFold } from '../train/splitters';
-import { predictIndices, trainModel } from '../train/trainer';
-import { classificationMetrics, rocCurve } from '../train/metrics';
-import { writeJsonAtomic } from '../train/runInfo';
+import { rocCurve } from '../train/metrics';
 import { loadNamedDataset } from '../train/datasets';
+import {
+  planFolds,
+  readFoldPredictions,
+  runCrossValidation,
+  type CvConfig,
+  type CvEvent,
+  type FoldResult,
+} from '../train/crossValidation';
 import { scanRecord } from '../evaluate/scan';
+import { importModel, loadModelAsset } from '../infer/models';
 import { openStore } from '../store/index';
 import { loadDemoDataset } from './demo';
+import { inferRecordMaps } from './record-maps';
 import type {
+  InferJobRequest,
   JobRequest,
   MainMessage,
   ScanJobRequest,
@@ -34,168 +44,239 @@ const abort = new AbortController();
 port.on('message', (m: MainMessage) => {
   if (m.type === 'cancel') abort.abort();
 });
-const post = (m: WorkerMessage): void => port.postMessage(m);
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
+  port.postMessage(m, transfer);
+const errorOf = (e: unknown): { code: string; message: string } => ({
+  code: isBeatlensError(e) ? e.code : 'internal',
+  message: (e instanceof Error ? e.message : String(e)).split('\n')[0],
+});
 
 /**
  * The training segments: the demo study's as stored by `ensureDemoInStore`, or a named dataset.
- * `segmentIds[i]` is the store id of row i where the rows come from the store (null for mitdb).
+ * `segmentIds[i]` is the store id of row i where the rows come from the store (null for mitdb);
+ * `leads` the lead names the model is trained on, when known.
  */
 function loadTrainingSet(req: TrainJobRequest): {
   ds: SegmentDataset;
   segmentIds: number[] | null;
+  description: string;
+  leads: string[] | undefined;
 } {
-  if (req.source === 'demo') {
-    const store = openStore(req.storePath);
-    try {
-      const { ids, ...ds } = loadDemoDataset(store);
-      return { ds, segmentIds: ids };
-    } finally {
-      store.close();
-    }
+  if (req.source === 'mitdb') {
+    const named = loadNamedDataset({ name: 'mitdb', task: 'pvc-apb', seed: req.seed });
+    return {
+      ds: named.data,
+      segmentIds: null,
+      description: named.description,
+      leads: ['MLII', MITDB_SECOND_LEADS.join('|')].slice(0, named.data.nLeads),
+    };
   }
-  const named = loadNamedDataset({
-    name: req.source,
-    task: 'pvc-apb',
-    seed: req.seed,
-    storePath: req.storePath,
-  });
-  return { ds: named.data, segmentIds: named.segmentIds ?? null };
+  const store = openStore(req.storePath);
+  try {
+    let ds: SegmentDataset;
+    let segmentIds: number[];
+    let description: string;
+    if (req.source === 'demo') {
+      const { ids, ...data } = loadDemoDataset(store);
+      [ds, segmentIds, description] = [data, ids, `demo(${req.storePath})`];
+    } else {
+      const named = loadNamedDataset({
+        name: 'store',
+        task: 'pvc-apb',
+        seed: req.seed,
+        storePath: req.storePath,
+      });
+      [ds, segmentIds, description] = [named.data, named.segmentIds ?? [], named.description];
+    }
+    const first = ds.meta.length > 0 ? store.records.get(ds.meta[0].recordId) : null;
+    return { ds, segmentIds, description, leads: first?.leadNames.slice(0, ds.nLeads) };
+  } finally {
+    store.close();
+  }
 }
 
 async function runTrain(req: TrainJobRequest): Promise<void> {
-  await initBackend('auto');
-  const { ds, segmentIds } = loadTrainingSet(req);
+  const { ds, segmentIds, description, leads } = loadTrainingSet(req);
   const preset = getPreset(req.preset, req.epochs ? { epochs: req.epochs } : {});
-  const folds = stratifiedKFold(ds.y, 5, req.seed);
-  const used = req.protocol === 'cv5' ? folds : folds.slice(0, 1);
-  mkdirSync(req.runDir, { recursive: true });
-  let lastModelDir = '';
-  let resumedEpochs = 0;
-  for (let f = 0; f < used.length; f++) {
-    const foldDir = join(req.runDir, `fold-${f}`);
-    const resultFile = join(foldDir, 'result.json');
-    lastModelDir = join(foldDir, 'model');
-    if (existsSync(resultFile)) {
-      // Finished before a cancel: replay its result instead of training again.
-      post(JSON.parse(readFileSync(resultFile, 'utf8')) as WorkerMessage);
-      continue;
+  const config: CvConfig = {
+    dataset: description,
+    task: 'pvc-apb',
+    protocol: req.protocol,
+    k: 5,
+    method: req.method,
+    pooling: req.pooling,
+    kernelSamples: req.kernelSamples,
+    width: req.modelWidth,
+    preset,
+    seed: req.seed,
+  };
+  const plan = planFolds(ds, config.protocol, config.k, config.seed);
+  const onlyFolds = req.folds === 'first' ? [0] : undefined;
+  const nFolds = onlyFolds ? onlyFolds.length : plan.length;
+  const onEvent = (e: CvEvent): void => {
+    if (e.type === 'train' && e.kind === 'epoch') {
+      post({
+        type: 'train-progress',
+        fold: e.fold,
+        nFolds,
+        epoch: e.epoch,
+        nEpochs: e.epochs,
+        loss: e.loss,
+        valLoss: e.valLoss,
+        valAccuracy: e.valAccuracy,
+      });
+    } else if (e.type === 'fold-done') {
+      // The fold's test predictions, as the CLI wrote them, give the ROC curves.
+      const p = readFoldPredictions(req.runDir, e.fold);
+      const yTest = p.index.map((i) => ds.y[i]);
+      const probs = Float64Array.from(p.probabilities.flat());
+      post({
+        type: 'train-fold',
+        fold: e.fold,
+        metrics: {
+          accuracy: e.metrics.accuracy,
+          sensitivity: e.metrics.sensitivity,
+          specificity: e.metrics.specificity,
+          aucMacro: e.metrics.aucMacro,
+          nTest: e.metrics.n,
+        },
+        roc: ds.classes.map((className, c) => {
+          const pts = rocCurve(yTest, probs, ds.classes.length, c);
+          return { className, fpr: pts.map((q) => q.fpr), tpr: pts.map((q) => q.tpr) };
+        }),
+      });
     }
-    mkdirSync(foldDir, { recursive: true });
-    const { train, val } = innerValidationSplit(
-      used[f].train,
-      ds.y,
-      preset.valFraction,
-      req.seed + f,
-    );
-    const model = createModel(
-      defaultModelConfig({
-        method: req.method,
-        pooling: req.pooling,
-        kernelSamples: req.kernelSamples,
-        nLeads: ds.nLeads,
-        nSamples: ds.nSamples,
-        fs: ds.fs,
-        classes: ds.classes,
-        width: req.modelWidth,
-      }),
-      req.seed + f,
-    );
-    const history = await trainModel({
-      model,
-      train: ds,
-      trainIdx: train,
-      valIdx: val,
-      preset,
-      seed: req.seed + f,
-      fold: f,
-      signal: abort.signal,
-      checkpointDir: join(foldDir, 'checkpoint'),
-      onProgress: (p) => {
-        if (p.kind !== 'epoch') return;
-        post({
-          type: 'train-progress',
-          fold: f,
-          nFolds: used.length,
-          epoch: p.epoch,
-          nEpochs: p.epochs,
-          loss: p.loss,
-          valLoss: p.valLoss,
-          valAccuracy: p.valAccuracy,
-        });
+  };
+  // Folds train one after another in this worker thread: the app forks no process (an Electron
+  // binary cannot run as Node with its fuses set), and cancelling is an AbortSignal.
+  const res = await runCrossValidation({
+    config,
+    data: ds,
+    segmentIds: segmentIds ?? undefined,
+    outDir: req.runDir,
+    workers: 0,
+    storePath: req.storePath,
+    signal: abort.signal,
+    onEvent,
+    onlyFolds,
+    command: `beatlens app: train ${req.runName}`,
+  });
+  const last = res.folds.reduce<FoldResult | null>(
+    (a, f) => (a === null || f.fold > a.fold ? f : a),
+    null,
+  );
+  if (!last) throw new Error('the run finished without a trained fold');
+  const modelId = `${req.runName}-fold${last.fold + 1}`;
+  if (!existsSync(join(req.libraryDir, modelId))) {
+    const train = plan[last.fold].train;
+    const source = req.source === 'demo' ? 'the demo study' : description;
+    const m = last.metrics;
+    await importModel(last.modelDir, modelId, {
+      libraryDir: req.libraryDir,
+      meta: {
+        name: `${req.method} · ${req.source} · ${req.protocol} fold ${last.fold + 1}/${plan.length} (${req.runName})`,
+        description:
+          `${ds.classes.join(' / ')} segments of ${source}, ${ds.nLeads} leads at ${ds.fs} Hz; ` +
+          `test fold: accuracy ${(100 * m.accuracy).toFixed(1)}% (n=${m.n})`,
+        trainedBy: 'beatlens app',
+        runId: res.meta.runId,
+        storeRunId: res.storeRunId,
+        runDir: res.outDir,
+        fold: last.fold,
+        folds: plan.length,
+        protocol: req.protocol,
+        preset: preset.name,
+        seed: req.seed,
+        dataset: description,
+        task: 'pvc-apb',
+        dataFingerprint: last.dataFingerprint,
+        code: last.code,
+        versions: res.meta.versions,
+        testMetrics: {
+          accuracy: m.accuracy,
+          sensitivity: m.sensitivity,
+          specificity: m.specificity,
+          aucMacro: m.aucMacro,
+          n: m.n,
+        },
+        // What it learned from (its training folds, validation part included), so grade
+        // studies leave it out; with patient-wise protocols, whole records.
+        trainingSegments: train.map((i) => `${ds.meta[i].recordId}:${ds.meta[i].offset}`),
+        ...(req.protocol === 'stratified'
+          ? {}
+          : { trainingRecords: [...new Set(train.map((i) => ds.meta[i].recordId))].sort() }),
+        ...(leads && leads.length === ds.nLeads ? { leads } : {}),
+        beatThreshold: 0.5,
       },
     });
-    resumedEpochs += history.resumedEpochs;
-    const test = used[f].test;
-    const { probs } = await predictIndices(model, ds, test, preset.batchSize);
-    const yTest = test.map((i) => ds.y[i]);
-    const m = classificationMetrics(yTest, probs, ds.classes);
-    const roc = ds.classes.map((className, c) => {
-      const pts = rocCurve(yTest, probs, ds.classes.length, c);
-      return { className, fpr: pts.map((p) => p.fpr), tpr: pts.map((p) => p.tpr) };
-    });
-    const result: WorkerMessage = {
-      type: 'train-fold',
-      fold: f,
-      metrics: {
-        accuracy: m.accuracy,
-        sensitivity: m.sensitivity,
-        specificity: m.specificity,
-        aucMacro: m.aucMacro,
-        nTest: m.n,
-      },
-      roc,
-    };
-    // Test-fold predictions keyed by store segment id (when the rows came from the store).
-    writeJsonAtomic(join(foldDir, 'predictions.json'), {
-      classes: ds.classes,
-      items: test.map((i, r) => ({
-        segmentId: segmentIds ? segmentIds[i] : null,
-        label: ds.classes[ds.y[i]],
-        probabilities: Array.from(
-          probs.subarray(r * ds.classes.length, (r + 1) * ds.classes.length),
-        ),
-      })),
-    });
-    await saveModel(model, lastModelDir, { fold: f, preset: preset.name, seed: req.seed });
-    writeJsonAtomic(resultFile, result);
-    post(result);
-    model.dispose();
   }
+  const resumedEpochs = res.folds.reduce((n, f) => n + f.history.resumedEpochs, 0);
   post({
     type: 'train-done',
-    modelDir: lastModelDir,
+    modelId,
     note:
       `${req.method} model (${req.pooling}, k=${req.kernelSamples}) trained on ${req.source} with ${req.preset}, ` +
-      `${used.length} fold(s)` +
-      (resumedEpochs ? `, ${resumedEpochs} epoch(s) restored from checkpoints` : ''),
+      `${req.protocol} protocol, ${res.folds.length} fold(s)` +
+      (resumedEpochs ? `, ${resumedEpochs} epoch(s) restored from checkpoints` : '') +
+      `; saved to the model library as '${modelId}' (choose it under Models)`,
   });
+}
+
+async function runInfer(req: InferJobRequest): Promise<void> {
+  const { model, info, name } = await loadModelAsset(req.modelDir);
+  try {
+    let failed = 0;
+    for (const { record, beats } of req.items) {
+      try {
+        const maps = await inferRecordMaps(model, record, beats, info, {
+          signal: abort.signal,
+          onProgress: (done, total) =>
+            post({ type: 'infer-progress', recordId: record.id, done, total }),
+        });
+        post({ type: 'infer-record', maps }, [maps.map.buffer as ArrayBuffer]);
+      } catch (e) {
+        if (isBeatlensError(e) && e.code === 'cancelled') throw e;
+        failed++;
+        post({ type: 'infer-failed', recordId: record.id, ...errorOf(e) });
+      }
+    }
+    post({
+      type: 'infer-done',
+      note: `${name}: ${req.items.length - failed} of ${req.items.length} record(s) inferred`,
+    });
+  } finally {
+    model.dispose();
+  }
 }
 
 async function runScan(req: ScanJobRequest): Promise<void> {
-  await initBackend('auto');
-  const model = await loadModel(req.modelDir);
-  const res = await scanRecord(model, req.record, req.beats, {
-    signal: abort.signal,
-    onProgress: (done, total) => post({ type: 'scan-progress', done, total }),
-  });
-  post({
-    type: 'scan-done',
-    flagged: res.flagged.map((b) => ({
-      sample: b.sample,
-      score: b.score,
-      segmentLabel: b.segmentLabel,
-      segmentProbability: b.segmentProbability,
-    })),
-    note: `${res.nSegments} segments, ${res.nBeats} beats (${res.beatSource})`,
-  });
-  model.dispose();
+  const { model, info, name } = await loadModelAsset(req.modelDir);
+  try {
+    const res = await scanRecord(model, req.record, req.beats, {
+      info,
+      signal: abort.signal,
+      onProgress: (done, total) => post({ type: 'scan-progress', done, total }),
+    });
+    const flagged = res.flagged.filter((b) => b.segmentProbability >= req.minProbability);
+    post({
+      type: 'scan-done',
+      flagged: flagged.map((b) => ({
+        sample: b.sample,
+        score: b.score,
+        segmentLabel: b.segmentLabel,
+        segmentProbability: b.segmentProbability,
+      })),
+      note: `${name}: ${res.nSegments} segments, ${res.nBeats} beats (${res.beatSource}), ${flagged.length} flagged`,
+    });
+  } finally {
+    model.dispose();
+  }
 }
 
+const RUN: { [K in JobRequest['kind']]: (req: Extract<JobRequest, { kind: K }>) => Promise<void> } =
+  { train: runTrain, infer: runInfer, scan: runScan };
+
 const req = workerData as JobRequest;
-(req.kind === 'train' ? runTrain(req) : runScan(req)).catch((e: unknown) => {
-  post({
-    type: 'error',
-    code: isBeatlensError(e) ? e.code : 'internal',
-    message: (e instanceof Error ? e.message : String(e)).split('\n')[0],
-  });
-});
+initBackend('auto')
+  .then(() => (RUN[req.kind] as (r: JobRequest) => Promise<void>)(req))
+  .catch((e: unknown) => post({ type: 'error', ...errorOf(e) }));

@@ -1,6 +1,6 @@
 /**
- * Runs long work in a worker thread and relays its messages as app events, so training, CV and
- * whole-record scans never block the main process (which answers the UI's IPC calls). Keeps each
+ * Runs long work in a worker thread and relays its messages as app events, so training, CV,
+ * whole-record inference and scans never block the main process (which answers the UI's IPC calls). Keeps each
  * job's events so a reloaded renderer can redraw its curves.
  */
 import { Worker } from 'node:worker_threads';
@@ -29,6 +29,8 @@ interface Job {
   summary: JobSummary;
   worker: Worker;
   events: AppEvent[];
+  /** Resolves with the final summary when the job ends (done, cancelled or failed). */
+  ended: Promise<JobSummary>;
 }
 
 export class JobRunner {
@@ -49,7 +51,9 @@ export class JobRunner {
   ): JobSummary {
     const worker = createWorker(request);
     const summary: JobSummary = { id, kind, state: 'running', message: 'started' };
-    const job: Job = { summary, worker, events: [] };
+    let resolveEnded: (s: JobSummary) => void = () => undefined;
+    const ended = new Promise<JobSummary>((r) => (resolveEnded = r));
+    const job: Job = { summary, worker, events: [], ended };
     this.jobs.set(id, job);
     const publish = (e: AppEvent | null): void => {
       if (!e) return;
@@ -61,6 +65,7 @@ export class JobRunner {
       summary.state = state;
       summary.message = message;
       publish({ type: 'job-state', job: { ...summary } });
+      resolveEnded({ ...summary });
       void worker.terminate();
     };
     worker.on('message', (m: WorkerMessage) => {
@@ -75,7 +80,9 @@ export class JobRunner {
           finish('failed', e instanceof Error ? e.message.split('\n')[0] : String(e));
           return;
         }
-        if (m.type === 'train-done' || m.type === 'scan-done') finish('done', m.note);
+        if (m.type === 'train-done' || m.type === 'scan-done' || m.type === 'infer-done') {
+          finish('done', m.note);
+        }
       })();
     });
     worker.on('error', (e) => finish('failed', e.message.split('\n')[0]));
@@ -91,6 +98,13 @@ export class JobRunner {
     if (!job) throw new BeatlensError('job-not-found', `job '${jobId}' does not exist`);
     if (job.summary.state === 'running') job.worker.postMessage({ type: 'cancel' });
     return { ...job.summary };
+  }
+
+  /** The job's final summary, once it has ended. */
+  whenDone(jobId: string): Promise<JobSummary> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new BeatlensError('job-not-found', `job '${jobId}' does not exist`);
+    return job.ended;
   }
 
   list(): JobSummary[] {

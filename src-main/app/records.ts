@@ -1,17 +1,21 @@
 /**
  * The record library of a running app: imported and demo records, their summaries, and decimated
- * windows with model attention for the viewer. Attention is computed per model-sized tile on
- * demand and cached, so panning over a 30-minute record only runs the model on visible tiles.
+ * windows for the viewer with what the app's model made of the record (its inference, run once
+ * per record in the job worker: `record-inference.ts`): attention on one scale for the record,
+ * the model's beat labels and segment predictions.
  */
 import type { Beat, EcgRecord } from '../ecg/types';
 import { BeatlensError } from '../errors';
 import type { RecordSummary, RecordWindow } from '../ipc/contract';
-import { bucketMax, decimateMinMax, toJsonArray } from './decimate';
-import { checkRecordFits, cutTile, runSegments } from './inference';
-import type { LoadedModel, TileResult } from './inference';
+import { decimateMinMax, toJsonArray } from './decimate';
+import { windowAttention } from './record-maps';
+import type { InferenceEntry } from './record-inference';
 
-/** Above this many tiles in one window the viewer asks the user to zoom in for attention. */
-export const MAX_ATTENTION_TILES = 24;
+/** What the window shows of the model: which model, and its inference of the record. */
+export interface WindowInference {
+  model: { id: string; name: string };
+  entry: InferenceEntry;
+}
 
 interface Entry {
   /** Signals are loaded on first use for records that come from the store. */
@@ -20,10 +24,6 @@ interface Entry {
   /** Metadata for listing without loading signals. */
   meta: Omit<EcgRecord, 'signals'>;
   beats: Beat[] | null;
-  /** Model input version of the record (preprocessed), made on first use. */
-  modelInput: EcgRecord | null;
-  /** tile index → result, for the current model only. */
-  tiles: Map<number, TileResult>;
 }
 
 export function summarize(
@@ -50,9 +50,6 @@ export function summarize(
 
 export class RecordLibrary {
   private readonly entries = new Map<string, Entry>();
-  private model: LoadedModel | null = null;
-
-  constructor(private readonly preprocess?: (r: EcgRecord) => EcgRecord) {}
 
   add(record: EcgRecord, beats: Beat[] | null): RecordSummary {
     const { signals: _signals, ...meta } = record;
@@ -61,8 +58,6 @@ export class RecordLibrary {
       load: () => record,
       meta,
       beats,
-      modelInput: null,
-      tiles: new Map(),
     });
     return summarize(record, beats);
   }
@@ -74,8 +69,6 @@ export class RecordLibrary {
       load,
       meta,
       beats,
-      modelInput: null,
-      tiles: new Map(),
     });
   }
 
@@ -109,47 +102,16 @@ export class RecordLibrary {
     return { record: e.record, beats: e.beats };
   }
 
-  /** Replaces the model used for attention; cached tiles of the old model are dropped. */
-  setModel(model: LoadedModel | null): void {
-    this.model = model;
-    for (const e of this.entries.values()) e.tiles.clear();
-  }
-
-  currentModel(): LoadedModel | null {
-    return this.model;
-  }
-
-  /** Model results for tiles [t0, t1] of a record (computed once, then cached). */
-  tileResults(recordId: string, t0: number, t1: number): Map<number, TileResult> {
-    const e = this.entry(recordId);
-    if (!this.model) throw new BeatlensError('no-model', 'no model is loaded');
-    const { model } = this.model;
-    checkRecordFits(model, e.record);
-    e.modelInput ??= this.preprocess ? this.preprocess(e.record) : e.record;
-    const n = model.config.nSamples;
-    const missing: number[] = [];
-    for (let t = t0; t <= t1; t++) if (!e.tiles.has(t)) missing.push(t);
-    const batchSize = 16;
-    for (let i = 0; i < missing.length; i += batchSize) {
-      const batch = missing.slice(i, i + batchSize);
-      const results = runSegments(
-        model,
-        batch.map((t) => cutTile(e.modelInput!, t, n)),
-      );
-      batch.forEach((t, j) => e.tiles.set(t, results[j]));
-    }
-    const out = new Map<number, TileResult>();
-    for (let t = t0; t <= t1; t++) out.set(t, e.tiles.get(t)!);
-    return out;
-  }
-
-  window(args: {
-    recordId: string;
-    startSample: number;
-    nSamples: number;
-    maxPoints: number;
-    withAttention?: boolean;
-  }): RecordWindow {
+  window(
+    args: {
+      recordId: string;
+      startSample: number;
+      nSamples: number;
+      maxPoints: number;
+      withAttention?: boolean;
+    },
+    inference: WindowInference | null,
+  ): RecordWindow {
     const { record, beats } = this.get(args.recordId);
     if (args.startSample >= record.nSamples) {
       throw new BeatlensError(
@@ -163,50 +125,11 @@ export class RecordLibrary {
     );
     const bucketSamples = leads[0].bucketSamples;
     const end = args.startSample + nSamples;
-    const windowBeats = (beats ?? [])
+    const annotated = (beats ?? [])
       .filter((b) => b.sample >= args.startSample && b.sample < end)
       .map((b) => ({ sample: b.sample, symbol: b.symbol, aami: b.aami }));
 
-    let attention: number[] | null = null;
-    const predictions: RecordWindow['predictions'] = [];
-    let modelNote: string | null = this.model ? this.model.note : 'no model loaded';
-    if (args.withAttention !== false && this.model) {
-      const tileN = this.model.model.config.nSamples;
-      const t0 = Math.floor(args.startSample / tileN);
-      const t1 = Math.floor((end - 1) / tileN);
-      if (t1 - t0 + 1 > MAX_ATTENTION_TILES) {
-        modelNote = `zoom in to at most ${MAX_ATTENTION_TILES} segments to see attention`;
-      } else {
-        try {
-          const tiles = this.tileResults(record.id, t0, t1);
-          const full = new Float32Array((t1 - t0 + 1) * tileN);
-          const classes = this.model.model.config.classes;
-          for (const [t, r] of tiles) {
-            if (r.attention) full.set(r.attention, (t - t0) * tileN);
-            let best = 0;
-            for (let c = 1; c < r.probabilities.length; c++) {
-              if (r.probabilities[c] > r.probabilities[best]) best = c;
-            }
-            predictions.push({
-              startSample: t * tileN,
-              nSamples: tileN,
-              label: classes[best],
-              probability: r.probabilities[best],
-            });
-          }
-          const hasAttention = [...tiles.values()].some((r) => r.attention);
-          if (hasAttention) {
-            attention = toJsonArray(
-              bucketMax(full, args.startSample - t0 * tileN, nSamples, bucketSamples),
-              3,
-            );
-          }
-        } catch (e) {
-          if (e instanceof BeatlensError) modelNote = e.message;
-          else throw e;
-        }
-      }
-    }
+    const shown = this.shown(inference, args.startSample, end, bucketSamples);
     return {
       recordId: record.id,
       fs: record.fs,
@@ -217,10 +140,81 @@ export class RecordLibrary {
       bucketSamples,
       min: leads.map((d) => toJsonArray(d.min)),
       max: leads.map((d) => toJsonArray(d.max)),
-      beats: windowBeats,
-      attention,
+      ...shown,
+      attention: args.withAttention === false ? null : shown.attention,
+      beats: shown.beats ?? annotated,
+      beatSource: shown.beats ? 'model' : annotated.length > 0 || beats ? 'annotations' : null,
+    };
+  }
+
+  /** The model's part of a window: attention, predictions, beat labels and what it did. */
+  private shown(
+    inference: WindowInference | null,
+    start: number,
+    end: number,
+    bucketSamples: number,
+  ): Pick<
+    RecordWindow,
+    'attention' | 'mapSource' | 'predictions' | 'model' | 'inference' | 'modelNote'
+  > & {
+    beats: RecordWindow['beats'] | null;
+  } {
+    const none = { attention: null, mapSource: null, predictions: [], beats: null };
+    if (!inference) {
+      return {
+        ...none,
+        model: null,
+        inference: { state: 'none', done: 0, total: 0 },
+        modelNote: 'no trained model available: no attention or beat labels',
+      };
+    }
+    const { model, entry } = inference;
+    if (entry.state === 'running') {
+      return {
+        ...none,
+        model,
+        inference: { state: 'running', done: entry.done, total: entry.total },
+        modelNote: `${model.name}: inferring the record${entry.total ? ` (${entry.done} of ${entry.total} segments)` : ''}…`,
+      };
+    }
+    if (entry.state === 'failed') {
+      return {
+        ...none,
+        model,
+        inference: { state: 'failed', done: 0, total: 0 },
+        modelNote: `${model.name} cannot be run on this record (${entry.code}): ${entry.message}`,
+      };
+    }
+    const m = entry.maps;
+    const predictions = m.segments
+      .filter((s) => s.offset < end && s.offset + s.length > start)
+      .map((s) => ({
+        startSample: s.offset,
+        nSamples: s.length,
+        label: s.label,
+        probability: s.probability,
+      }));
+    const beats = m.beats
+      .filter((b) => b.sample >= start && b.sample < end)
+      .map((b) => ({ sample: b.sample, symbol: b.label, aami: b.label }));
+    const what = m.mapSource === 'gradxinput' ? 'gradient × input' : 'attention';
+    const notes = [
+      `${what} on one scale for the record (1 = its maximum, ${m.maxValue.toPrecision(3)})`,
+      ...m.warnings,
+      ...(m.excluded.length
+        ? [
+            `${m.excluded.length} bad stretch(es) left out (${m.excluded.map((x) => x.reason).join(', ')})`,
+          ]
+        : []),
+    ];
+    return {
+      attention: toJsonArray(windowAttention(m, start, end - start, bucketSamples), 3),
+      mapSource: m.mapSource,
       predictions,
-      modelNote,
+      beats,
+      model,
+      inference: { state: 'ready', done: m.segments.length, total: m.segments.length },
+      modelNote: `${model.name}: ${notes.join('; ')}`,
     };
   }
 }

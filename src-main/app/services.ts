@@ -1,10 +1,12 @@
 /**
- * The app services behind every IPC channel: a record library, grade studies, long-work jobs
- * (training, scans) and the built-in synthetic demo study. `createAppServices` is what Electron's
- * main and the HTTP bridge both call, so the browser tests exercise the same code as the app.
+ * The app services behind every IPC channel: a record library, the trained model the app uses
+ * (shipped or from the model library, chosen and kept across restarts), its inference of each
+ * record (in the job worker), grade studies, long-work jobs (training, scans) and the built-in
+ * synthetic demo study. `createAppServices` is what Electron's main and the HTTP bridge both
+ * call, so the browser tests exercise the same code as the app.
  */
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { BeatlensError } from '../errors';
 import type { AppInfo } from '../ipc/contract';
@@ -13,38 +15,42 @@ import type { EventBus } from '../ipc/events';
 import { loadCoreModules } from './core';
 import type { CoreModules } from './core';
 import { RecordLibrary } from './records';
+import type { WindowInference } from './records';
 import { StudyService } from './studies';
-import type { PoolName, StudyPool } from './studies';
-import { runSegments } from './inference';
+import type { PoolName } from './studies';
 import { JobRunner } from './jobs';
 import { FlagService } from './flags';
 import { DEMO, ensureDemoInStore, storedPools } from './demo';
-import { loadModel, saveModel } from '../model/weights';
 import { initBackend } from '../model/backend';
 import { openStore } from '../store/index';
-import type { Store } from '../store/index';
+import type { Store, StoredSegmentInfo } from '../store/index';
 import { loadImports } from '../store/ingest';
-import { FileAccess, isImportable } from './file-access';
-import type { LoadedModel } from './inference';
+import { FileAccess, isImportable, isModelManifest } from './file-access';
+import { ModelChoice } from './model-choice';
+import { RecordInferences } from './record-inference';
+import { segmentAttention } from './record-maps';
+import { isTrainingSegment, trainingExclusion } from './training-data';
 
 export { DEMO } from './demo';
 
 export interface AppServicesOptions {
   shell: 'electron' | 'browser';
   events: EventBus;
-  /** Folder for the store, runs and models (default BEATLENS_HOME or ~/.beatlens). */
+  /** Folder for the store, runs and the model library (default BEATLENS_HOME or ~/.beatlens). */
   home?: string;
   /** Set up the built-in synthetic demo study (written into the store at the first start). */
   demo?: boolean;
   /** Override core modules (tests). */
   core?: CoreModules;
+  /** The shipped model's folder (default resources/models/default; tests point elsewhere). */
+  shippedModelDir?: string;
   /** App version shown in the UI (Electron passes app.getVersion()). */
   version?: string;
   /**
    * The system file dialog, run in main (Electron passes one); it answers the chosen paths.
    * Without it `files:open` is unavailable and files come in through `files:upload`.
    */
-  pickFiles?: () => Promise<string[]>;
+  pickFiles?: (kind: 'records' | 'model') => Promise<string[]>;
 }
 
 export interface AppServices {
@@ -52,6 +58,10 @@ export interface AppServices {
   library: RecordLibrary;
   /** The files the renderer may import (opaque ids), and staged uploads. */
   files: FileAccess;
+  /** The trained model the app uses, and the list to choose from. */
+  models: ModelChoice;
+  /** Each record's inference with that model (run in the job worker). */
+  inferences: RecordInferences;
   /** Grade studies and flagged-beat reviews live in the store; null when it could not open. */
   studies: StudyService | null;
   flags: FlagService | null;
@@ -80,7 +90,7 @@ const firstLine = (e: unknown): string =>
 export async function createAppServices(opts: AppServicesOptions): Promise<AppServices> {
   const core = opts.core ?? loadCoreModules();
   const home = opts.home ?? process.env.BEATLENS_HOME ?? join(homedir(), '.beatlens');
-  const library = new RecordLibrary(core.preprocessRecord);
+  const library = new RecordLibrary();
   const files = new FileAccess(join(home, 'uploads'));
   const notes: string[] = [];
   const jobs = new JobRunner(opts.events);
@@ -123,33 +133,29 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   }
   const studies = store ? new StudyService(store) : null;
   const flags = store ? new FlagService(store) : null;
+  const libraryDir = join(home, 'models');
+  const models = new ModelChoice({
+    libraryDir,
+    shippedDir: opts.shippedModelDir,
+    settings: store?.settings ?? null,
+  });
+  await models.init();
+  const inferences = new RecordInferences(jobs, library);
+  /** What the viewer shows of the current model for a record (starting its inference). */
+  const inferenceOf = (recordId: string): WindowInference | null => {
+    const m = models.get();
+    return m ? { model: { id: m.id, name: m.name }, entry: inferences.status(m, recordId) } : null;
+  };
 
   /** The demo study's stored segments (empty until a start with `demo` wrote them). */
   const demoSegments = store ? storedPools(store).demo : [];
-  if (opts.demo && demoSegments.length > 0) {
-    if (core.createModelFor) {
-      const { nLeads, nSamples, fs } = demoSegments[0];
-      const model = core.createModelFor({
-        method: 'joint',
-        pooling: 'l2',
-        nLeads,
-        nSamples,
-        fs,
-        classes: [...new Set(demoSegments.map((x) => x.label))].sort(),
-        seed: 1,
-        width: DEMO.modelWidth,
-      });
-      library.setModel({
-        model,
-        note: 'untrained joint model (seed 1): train one to see real attention',
-      });
-    } else notes.push('model unavailable (H5 createModel missing)');
-  } else if (opts.demo) notes.push('demo segment pool unavailable (no store)');
+  if (opts.demo && demoSegments.length === 0)
+    notes.push('demo segment pool unavailable (no store)');
 
   const requireStudies = (): StudyService => studies ?? unavailable('grade studies', 'the store');
   const requireFlags = (): FlagService => flags ?? unavailable('flagged-beat review', 'the store');
   /** Study pools: the demo's stored segments, or the other pvc-apb segments in the store. */
-  const poolFor = (name: PoolName): StudyPool => {
+  const poolFor = (name: PoolName): { name: PoolName; segments: StoredSegmentInfo[] } => {
     if (name === 'demo') {
       if (demoSegments.length === 0) unavailable('the demo segment pool', 'the store');
       return { name, segments: demoSegments };
@@ -164,29 +170,47 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     }
     return { name, segments };
   };
-  const requireModel = (): LoadedModel =>
-    library.currentModel() ?? unavailable('a model', 'H5 createModel');
 
   const impl: ChannelImpl = {
-    'app:info': (): AppInfo => ({
-      version: opts.version ?? packageVersion(),
-      shell: opts.shell,
-      capabilities: {
-        import: true,
-        synthetic: demoSegments.length > 0,
-        model: Boolean(library.currentModel()),
-        training: demoSegments.length > 0,
-        study: Boolean(studies && library.currentModel()),
-        scan: Boolean(library.currentModel()),
-      },
-      notes,
-    }),
+    'app:info': (): AppInfo => {
+      const model = models.get();
+      const { note } = models.list();
+      return {
+        version: opts.version ?? packageVersion(),
+        shell: opts.shell,
+        capabilities: {
+          import: true,
+          synthetic: demoSegments.length > 0,
+          model: Boolean(model),
+          training: demoSegments.length > 0,
+          study: Boolean(studies && model),
+          scan: Boolean(flags && model),
+        },
+        notes: note ? [...notes, note] : notes,
+        model: model?.info ?? null,
+      };
+    },
+    'models:list': () => models.list(),
+    'models:choose': ({ modelId }) => models.choose(modelId),
+    'models:import': ({ fileId, name }) => {
+      const path = files.path(fileId);
+      if (!isModelManifest(path)) {
+        throw new BeatlensError(
+          'model-import-file',
+          `${basename(path)} is not a model.json: choose a model folder's model.json with its weights.bin`,
+        );
+      }
+      return models.importFolder(dirname(path), name);
+    },
     'records:list': ({ search }) => library.list(search),
-    'files:open': async () => {
+    'files:open': async ({ kind }) => {
       if (!opts.pickFiles) {
         unavailable('the system file dialog', 'the browser version uploads files instead');
       }
-      return (await opts.pickFiles()).filter(isImportable).map((p) => files.grant(p));
+      const wanted = kind ?? 'records';
+      return (await opts.pickFiles(wanted))
+        .filter(wanted === 'model' ? isModelManifest : isImportable)
+        .map((p) => files.grant(p));
     },
     'files:upload': (args) => files.upload(args),
     'records:import': ({ fileId, fs }) => {
@@ -198,41 +222,57 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           store.records.import(input, { replace: Boolean(existing) });
         }
       }
+      inferences.forget(input.record.id);
       return library.add(input.record, input.beats ? [...input.beats] : null);
     },
-    'records:window': (args) => library.window(args),
+    'records:window': (args) => {
+      const { record } = library.get(args.recordId);
+      const inference = args.startSample < record.nSamples ? inferenceOf(record.id) : null;
+      return library.window(args, inference);
+    },
     'studies:list': () => requireStudies().list(),
-    'studies:create': ({ dataset, ...args }) => {
-      const p = poolFor(dataset ?? 'demo');
-      const { model, note } = requireModel();
-      const { nLeads, nSamples, fs } = model.config;
+    'studies:create': async ({ dataset, ...args }) => {
+      const service = requireStudies();
+      const model = models.require();
+      const pool = poolFor(dataset ?? 'demo');
+      // Honest material: never a segment (or, where the model says so, a record) it trained on.
+      const exclusion = trainingExclusion(model.meta, model.info.fs);
+      if (!exclusion.known) {
+        throw new BeatlensError(
+          'study-training-unknown',
+          `model '${model.name}' does not say which segments it trained on (no trainingSegments in its meta), so its study could show it its own training data: choose another model`,
+        );
+      }
+      const unseen = pool.segments.filter((x) => !isTrainingSegment(exclusion, x));
+      if (unseen.length === 0) {
+        throw new BeatlensError(
+          'study-pool-trained',
+          `all ${pool.segments.length} ${pool.name} segments are training data of '${model.name}': choose another model or pool`,
+        );
+      }
       const s = store as Store;
-      return requireStudies().create(
+      return service.create(
         args,
-        p,
-        (ids) => {
-          const out: Float32Array[] = [];
-          for (let i = 0; i < ids.length; i += 16) {
-            const batch = ids.slice(i, i + 16).map((id) => {
-              const seg = s.segments.get(id);
-              if (!seg) {
-                throw new BeatlensError('study-segment', `segment ${id} is no longer in the store`);
-              }
-              if (seg.nLeads !== nLeads || seg.nSamples !== nSamples || seg.fs !== fs) {
-                throw new BeatlensError(
-                  'study-model-mismatch',
-                  `the ${p.name} segments are ${seg.nLeads} leads × ${seg.nSamples} samples at ${seg.fs} Hz but the model expects ${nLeads} × ${nSamples} at ${fs} Hz: train on them first`,
-                );
-              }
-              return seg.data;
-            });
-            for (const r of runSegments(model, batch)) {
-              out.push(r.attention ?? new Float32Array(nSamples).fill(1));
+        { name: pool.name, segments: unseen },
+        async (ids) => {
+          const segments = ids.map((id) => {
+            const seg = s.segments.get(id);
+            if (!seg) {
+              throw new BeatlensError('study-segment', `segment ${id} is no longer in the store`);
             }
-          }
-          return out;
+            return seg;
+          });
+          // The items' attention comes from the one inference path over their whole records.
+          const maps = await inferences.maps(
+            model,
+            segments.map((x) => x.recordId),
+          );
+          return segments.map((seg) =>
+            segmentAttention(maps.get(seg.recordId)!, seg.offset, seg.fs, seg.nSamples),
+          );
         },
-        note,
+        { id: model.id, name: model.name, key: model.key },
+        pool.segments.length - unseen.length,
       );
     },
     'studies:item': (args) => requireStudies().item(args),
@@ -240,36 +280,38 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'studies:progress': (args) => requireStudies().progress(args),
     'studies:export': (args) => requireStudies().export(args),
     'train:start': (args) => {
-      if ((args.dataset ?? 'demo') === 'demo') poolFor('demo');
+      const source = args.dataset ?? 'demo';
+      if (source === 'demo') poolFor('demo');
+      if (args.resumeJobId !== undefined && !/^train-[0-9a-z]+$/.test(args.resumeJobId)) {
+        throw new BeatlensError(
+          'train-resume',
+          `resumeJobId '${args.resumeJobId}' is not the id of a training run (train-…)`,
+        );
+      }
       const id = args.resumeJobId ?? `train-${Date.now().toString(36)}`;
-      const runDir = join(home, 'runs', id);
       return jobs.start(
         'train',
         {
           kind: 'train',
-          runDir,
+          runDir: join(home, 'runs', id),
+          runName: id,
           method: args.method,
           pooling: args.pooling,
           kernelSamples: args.kernelSamples,
           protocol: args.protocol,
+          folds: args.folds ?? 'first',
           preset: args.preset,
           seed: args.seed,
           epochs: args.epochs,
-          source: args.dataset ?? 'demo',
+          source,
           storePath: join(home, 'beatlens.sqlite'),
+          libraryDir,
           modelWidth: DEMO.modelWidth,
         },
-        async (m, job) => {
-          if (m.type === 'train-progress') return { jobId: job.id, ...m };
-          if (m.type === 'train-fold') return { jobId: job.id, ...m };
-          if (m.type === 'train-done') {
-            // The trained model now drives the viewer's attention and new grade studies.
-            const model = await loadModel(m.modelDir);
-            library.currentModel()?.model.dispose();
-            library.setModel({ model, note: m.note, dir: m.modelDir });
-          }
-          return null;
-        },
+        // The trained model goes into the model library (the worker saves it there); it is
+        // used once chosen, so a short run never silently replaces the shipped model.
+        (m, job) =>
+          m.type === 'train-progress' || m.type === 'train-fold' ? { jobId: job.id, ...m } : null,
         // A resumed run gets a fresh job id but trains into the same run folder.
         args.resumeJobId ? `${id}-r${Date.now().toString(36)}` : id,
       );
@@ -277,27 +319,22 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'jobs:cancel': ({ jobId }) => jobs.cancel(jobId),
     'jobs:list': () => jobs.list(),
     'jobs:events': ({ jobId }) => jobs.events(jobId),
-    'scan:start': async ({ recordId, minProbability }) => {
+    'scan:start': ({ recordId, minProbability }) => {
       const { record, beats } = library.get(recordId);
       const flagService = requireFlags();
-      const current = requireModel();
-      if (!current.dir) {
-        const dir = join(home, 'models', 'untrained-demo');
-        await saveModel(current.model, dir, { note: current.note });
-        current.dir = dir;
-      }
+      const model = models.require();
       return jobs.start(
         'scan',
         {
           kind: 'scan',
-          modelDir: current.dir,
+          modelDir: model.dir,
           record,
           beats,
           minProbability: minProbability ?? 0.5,
         },
         (m, job) => {
           if (m.type === 'scan-progress') return { ...m, jobId: job.id, recordId };
-          if (m.type === 'scan-done') flagService.replace(recordId, m.flagged);
+          if (m.type === 'scan-done') flagService.replace(recordId, m.flagged, model.name);
           return null;
         },
       );
@@ -313,6 +350,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     impl,
     library,
     files,
+    models,
+    inferences,
     studies,
     flags,
     store,

@@ -40,10 +40,22 @@ export interface StudyPool {
   segments: readonly Pick<StoredSegmentInfo, 'id' | 'label'>[];
 }
 
+/** The model whose attention a study's items carry. */
+export interface StudyModel {
+  id: string;
+  name: string;
+  /** Weights identity (id@sha256). */
+  key: string;
+}
+
 /** What the app keeps in a study's `config` column. */
 interface StudyConfig {
   pool?: PoolName;
+  /** Older builds kept a note instead of the model. */
   modelNote?: string;
+  model?: StudyModel;
+  /** Segments of the pool left out because the model trained on them. */
+  excludedTrainingSegments?: number;
 }
 
 export class StudyService {
@@ -80,6 +92,7 @@ export class StudyService {
   }
 
   private summary(s: StoredStudy): StudySummary {
+    const config = (s.config ?? {}) as StudyConfig;
     return {
       id: studyIdToIpc(s.id),
       name: s.name,
@@ -88,6 +101,7 @@ export class StudyService {
       seed: s.seed,
       createdAt: s.createdAt,
       graded: this.store.studies.progress(s.id),
+      model: config.model?.name ?? config.modelNote ?? null,
     };
   }
 
@@ -96,22 +110,24 @@ export class StudyService {
   }
 
   /**
-   * Creates a study over `pool` in one transaction (study, raters, items); `attentionFor(ids)`
-   * gives the model's attention (one value per sample, in [0, 1]) for the drawn segment ids.
+   * Creates a study over `pool` (already without the model's training segments) in one
+   * transaction (study, raters, items); `attentionFor(ids)` gives the model's attention (one
+   * value per sample, in [0, 1]) for the drawn segment ids. Nothing is written until it has.
    */
-  create(
+  async create(
     args: { name: string; nItems: number; raters: string[]; seed: number },
     pool: StudyPool,
-    attentionFor: (segmentIds: number[]) => Float32Array[],
-    modelNote: string,
-  ): StudySummary {
+    attentionFor: (segmentIds: number[]) => Float32Array[] | Promise<Float32Array[]>,
+    model: StudyModel,
+    excludedTrainingSegments = 0,
+  ): Promise<StudySummary> {
     const raters = [...new Set(args.raters.map((r) => r.trim()).filter(Boolean))];
     if (raters.length === 0) throw new BeatlensError('study-no-raters', 'a study needs a rater');
     const drawn = drawStudySample(pool.segments, args.nItems, args.seed).map(
       (i) => pool.segments[i].id,
     );
-    const attention = attentionFor(drawn);
-    const config: StudyConfig = { pool: pool.name, modelNote };
+    const attention = await attentionFor(drawn);
+    const config: StudyConfig = { pool: pool.name, model, excludedTrainingSegments };
     const s = this.store.studies.create({
       name: args.name,
       seed: args.seed,
@@ -232,7 +248,8 @@ export class StudyService {
       const json = {
         study: this.summary(s),
         pool: config.pool ?? null,
-        modelNote: config.modelNote ?? null,
+        model: config.model ?? config.modelNote ?? null,
+        excludedTrainingSegments: config.excludedTrainingSegments ?? null,
         ...doc,
         items: key,
       };

@@ -16,6 +16,9 @@ import type { ArgSchemas } from './schemas';
  */
 export const API_METHODS = {
   appInfo: 'app:info',
+  listModels: 'models:list',
+  chooseModel: 'models:choose',
+  importModel: 'models:import',
   listRecords: 'records:list',
   openFiles: 'files:open',
   uploadFile: 'files:upload',
@@ -65,7 +68,10 @@ export interface FileRef {
 export interface UploadResult {
   /** Pass it with the next files of the same selection (a WFDB record's .hea, .dat and .atr). */
   batchId: string;
-  /** The uploaded file when it is a record to import (.hea, .csv, .edf); null for companions. */
+  /**
+   * The uploaded file when it is a record to import (.hea, .csv, .edf) or a model's model.json;
+   * null for companions (.dat, .atr, weights.bin).
+   */
   file: FileRef | null;
 }
 
@@ -76,6 +82,39 @@ export interface AppInfo {
   /** Which core modules are wired; missing ones disable their screens with a reason. */
   capabilities: Record<'import' | 'synthetic' | 'model' | 'training' | 'study' | 'scan', boolean>;
   notes: string[];
+  /** The trained model the app uses now; null when none is available (then nothing is shown). */
+  model: ModelInfo | null;
+}
+
+/** A trained model the app can use: the shipped default or one in the model library. */
+export interface ModelInfo {
+  /** 'default' for the shipped model, else the model library folder's name. */
+  id: string;
+  /** Display name (the model's meta.name, else its id). */
+  name: string;
+  description: string;
+  method: string;
+  classes: string[];
+  /** Lead names it was trained on, in input order ('V1|V2' = either); null when it does not say. */
+  leads: string[] | null;
+  nLeads: number;
+  /** Sampling frequency (Hz) and segment length (samples) it was trained at. */
+  fs: number;
+  nSamples: number;
+  shipped: boolean;
+  /** False when the model's meta records no training: such a model is never used. */
+  trained: boolean;
+  /** Run, fold, protocol, preset and data it was trained with (one line); null when unknown. */
+  provenance: string | null;
+  savedAt: string;
+}
+
+export interface ModelList {
+  models: ModelInfo[];
+  /** The model the app uses now, or null when no trained model is available. */
+  current: ModelInfo | null;
+  /** Why there is no model, or what was refused at start (a chosen model that is gone). */
+  note: string | null;
 }
 
 export interface RecordSummary {
@@ -104,13 +143,31 @@ export interface RecordWindow {
   /** lead → bucket minima / maxima (physical units). */
   min: number[][];
   max: number[][];
-  /** Annotated beats inside the window (record sample positions). */
+  /**
+   * Beats inside the window (record sample positions): the model's beat labels (`aami` and
+   * `symbol` are its N/S/V) once the record is inferred, else the record's annotations.
+   */
   beats: Array<{ sample: number; symbol: string; aami: string }>;
-  /** Attention in [0, 1] per bucket (max over the bucket), or null when no model is available. */
+  beatSource: 'model' | 'annotations' | null;
+  /**
+   * The model's map per bucket (max over the bucket) on one scale for the whole record: raw map
+   * values over the record's largest, so 1 is the record's maximum. Null without a trained model
+   * or while the record is being inferred.
+   */
   attention: number[] | null;
+  /** 'attention' (the segmenter's map) or 'gradxinput' (a classifier-only model's saliency). */
+  mapSource: 'attention' | 'gradxinput' | null;
   /** Segment predictions overlapping the window. */
   predictions: Array<{ startSample: number; nSamples: number; label: string; probability: number }>;
-  /** Where the attention came from, e.g. 'model 3 (joint, trained)'. */
+  /** The model behind attention, predictions and beat labels; null when none is available. */
+  model: { id: string; name: string } | null;
+  /** The record's inference with that model (it runs in a worker, once per record and model). */
+  inference: {
+    state: 'none' | 'running' | 'ready' | 'failed';
+    done: number;
+    total: number;
+  };
+  /** What the model did or why nothing is shown, in words (warnings, progress, errors). */
   modelNote: string | null;
 }
 
@@ -123,6 +180,8 @@ export interface StudySummary {
   createdAt: string;
   /** Grades saved per rater. */
   graded: Record<string, number>;
+  /** Name of the model whose attention the items carry (null for studies of older builds). */
+  model: string | null;
 }
 
 /**
@@ -161,7 +220,7 @@ export interface ExportResult {
 
 export interface JobSummary {
   id: string;
-  kind: 'train' | 'scan';
+  kind: 'train' | 'scan' | 'infer';
   state: 'running' | 'done' | 'cancelled' | 'failed';
   message: string;
 }
@@ -175,10 +234,15 @@ export interface FlaggedBeatRow {
   segmentLabel: string;
   probability: number;
   decision: 'accepted' | 'rejected' | 'pending';
+  /** The model whose scan flagged the beat (null for scans of older builds). */
+  model: string | null;
 }
 
 export interface Results {
   'app:info': AppInfo;
+  'models:list': ModelList;
+  'models:choose': ModelList;
+  'models:import': ModelList;
   'records:list': RecordSummary[];
   'files:open': FileRef[];
   'files:upload': UploadResult;
@@ -225,6 +289,7 @@ export type AppEvent =
   | (TrainProgress & { jobId: string })
   | (TrainFold & { jobId: string })
   | { type: 'scan-progress'; jobId: string; recordId: string; done: number; total: number }
+  | { type: 'infer-progress'; jobId: string; recordId: string; done: number; total: number }
   | { type: 'job-state'; job: JobSummary };
 
 /** Every call answers with this envelope; errors are one line, never a stack trace. */

@@ -17,8 +17,18 @@ const seed = z
 /** Argument schema of every channel. Unknown keys are rejected (strict) so typos surface. */
 export const argSchemas = {
   'app:info': z.strictObject({}),
+  'models:list': z.strictObject({}),
+  /** 'default' (the shipped model) or a model library name from models:list. */
+  'models:choose': z.strictObject({ modelId: id }),
+  'models:import': z.strictObject({
+    /** The model.json of a model folder (with its weights.bin), from files:open or files:upload. */
+    fileId: id,
+    /** The library name to give it (importModel checks its characters). */
+    name: z.string().min(1).max(64),
+  }),
   'records:list': z.strictObject({ search: z.string().max(200).optional() }),
-  'files:open': z.strictObject({}),
+  /** records (default): ECG files; model: a model folder's model.json and weights.bin. */
+  'files:open': z.strictObject({ kind: z.enum(['records', 'model']).optional() }),
   'files:upload': z.strictObject({
     /** The batch an earlier file of the same selection was uploaded into; absent: a new one. */
     batchId: id.optional(),
@@ -74,7 +84,10 @@ export const argSchemas = {
     method: z.enum(['joint', 'classifier', 'cascaded']),
     pooling: z.enum(['l2', 'max']),
     kernelSamples: z.number().int().min(1).max(5000),
-    protocol: z.enum(['holdout', 'cv5']),
+    /** The cross-validation protocol (as `beatlens cv --protocol`). */
+    protocol: z.enum(['stratified', 'patient', 'inter-patient']),
+    /** first: train and score fold 1 only (hold-out); all: every fold. Default first. */
+    folds: z.enum(['first', 'all']).optional(),
     preset: z.enum(['tiny', 'fast', 'paper']),
     seed,
     /** Override the preset's epoch count (short demo runs). */

@@ -16,6 +16,8 @@ export interface FlaggedBeatInput {
 export interface StoredFlaggedBeat extends FlaggedBeatInput {
   recordId: string;
   modelId: number | null;
+  /** The model whose scan flagged the beat (null for scans before schema version 5). */
+  modelName: string | null;
   scannedAt: string;
 }
 
@@ -30,7 +32,7 @@ export class FlaggedBeatRepository {
   replaceForRecord(
     recordId: string,
     beats: readonly FlaggedBeatInput[],
-    opts: { modelId?: number | null } = {},
+    opts: { modelId?: number | null; modelName?: string | null } = {},
   ): void {
     beats.forEach((b, i) => {
       if (!Number.isInteger(b.beatSample) || b.beatSample < 0) {
@@ -54,8 +56,8 @@ export class FlaggedBeatRepository {
         }
         this.db.prepare('DELETE FROM flagged_beats WHERE record_id = ?').run(recordId);
         const insert = this.db.prepare(
-          `INSERT INTO flagged_beats (record_id, beat_sample, attention_score, segment_label, probability, model_id, scanned_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO flagged_beats (record_id, beat_sample, attention_score, segment_label, probability, model_id, model_name, scanned_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const b of beats) {
           insert.run(
@@ -65,6 +67,7 @@ export class FlaggedBeatRepository {
             b.segmentLabel,
             b.probability,
             opts.modelId ?? null,
+            opts.modelName ?? null,
             at,
           );
         }
@@ -77,7 +80,8 @@ export class FlaggedBeatRepository {
     return this.db
       .prepare(
         `SELECT record_id AS recordId, beat_sample AS beatSample, attention_score AS attentionScore,
-           segment_label AS segmentLabel, probability, model_id AS modelId, scanned_at AS scannedAt
+           segment_label AS segmentLabel, probability, model_id AS modelId, model_name AS modelName,
+           scanned_at AS scannedAt
          FROM flagged_beats WHERE record_id = ? ORDER BY beat_sample`,
       )
       .all(recordId) as StoredFlaggedBeat[];

@@ -22,6 +22,7 @@ import { RecordRepository } from './records';
 import { ReviewRepository } from './reviews';
 import { RunRepository } from './runs';
 import { SegmentRepository } from './segments';
+import { SettingsRepository } from './settings';
 import { StudyRepository } from './studies';
 
 export const BUSY_TIMEOUT_MS = 5000;
@@ -40,6 +41,7 @@ export interface Store {
   readonly studies: StudyRepository;
   readonly reviews: ReviewRepository;
   readonly flaggedBeats: FlaggedBeatRepository;
+  readonly settings: SettingsRepository;
   /** Runs `fn` in one write transaction (for callers that combine repositories). */
   transaction<T>(fn: () => T): T;
   /** Row counts per table, for `beatlens info` and tests. */
@@ -71,6 +73,7 @@ const COUNTED_TABLES = [
   'grades',
   'beat_reviews',
   'flagged_beats',
+  'settings',
 ];
 
 /**
@@ -126,6 +129,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     studies: new StudyRepository(db),
     reviews: new ReviewRepository(db),
     flaggedBeats: new FlaggedBeatRepository(db),
+    settings: new SettingsRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     counts: () =>
       Object.fromEntries(

@@ -16,8 +16,8 @@ import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { openStore } from '../../src-main/store/index';
 import type { Store } from '../../src-main/store/index';
 import { prepareSyntheticIntoStore } from '../../src-main/store/ingest';
-import { createModel } from '../../src-main/model/registry';
-import { defaultModelConfig } from '../../src-main/model/config';
+import { loadModelAsset } from '../../src-main/infer/models';
+import { inferRecordMaps, windowAttention } from '../../src-main/app/record-maps';
 import { BLINDED_ITEM_KEYS } from '../helpers/blinding';
 
 const tmp = mkdtempSync(join(tmpdir(), 'beatlens-services-'));
@@ -46,52 +46,82 @@ describe('decimateMinMax', () => {
 });
 
 describe('RecordLibrary', () => {
-  const { record, beats } = synthesizeRecord({ seed: 3, durationSeconds: 20, pvcRate: 0.1 });
+  const { record, beats } = synthesizeRecord({ seed: 3, durationSeconds: 40, pvcRate: 0.1 });
   const lib = new RecordLibrary();
   lib.add(record, beats);
+  const model = { id: 'default', name: 'shipped test model' };
 
   it('summarises records and filters by search', () => {
     const [s] = lib.list();
     expect(s.fs).toBe(360);
-    expect(s.durationSeconds).toBeCloseTo(20, 5);
+    expect(s.durationSeconds).toBeCloseTo(40, 5);
     expect(Object.values(s.beatCounts!).reduce((a, b) => a + b, 0)).toBe(beats.length);
     expect(lib.list('no-such-record')).toEqual([]);
   });
 
-  it('returns decimated windows with attention from the model, or a reason without one', () => {
-    const w0 = lib.window({ recordId: record.id, startSample: 0, nSamples: 7200, maxPoints: 500 });
-    expect(w0.attention).toBeNull();
-    expect(w0.modelNote).toBe('no model loaded');
-    expect(w0.min[0].length).toBeLessThanOrEqual(500);
-    const model = createModel(
-      defaultModelConfig({
-        method: 'joint',
-        nLeads: 2,
-        nSamples: 512,
-        fs: 360,
-        classes: ['APB', 'PVC'],
-        width: 0.125,
-      }),
-      1,
+  it('shows no attention and says so without a trained model, or while the record is inferred', () => {
+    const w0 = lib.window(
+      { recordId: record.id, startSample: 0, nSamples: 7200, maxPoints: 500 },
+      null,
     );
-    lib.setModel({ model, note: 'test model' });
-    const w = lib.window({ recordId: record.id, startSample: 100, nSamples: 1500, maxPoints: 300 });
-    expect(w.attention!.length).toBe(w.min[0].length);
-    expect(Math.max(...w.attention!)).toBeLessThanOrEqual(1);
-    expect(w.predictions.length).toBe(4); // tiles 0..3 of 512 samples cover samples 100..1599
-    expect(w.beats.every((b) => b.sample >= 100 && b.sample < 1600)).toBe(true);
-    const wrongFs = { ...record, id: 'r250', fs: 250 };
-    lib.add(wrongFs, null);
-    const w2 = lib.window({ recordId: 'r250', startSample: 0, nSamples: 1000, maxPoints: 100 });
-    expect(w2.attention).toBeNull();
-    expect(w2.modelNote).toMatch(/fs=250 Hz but the model was trained at 360 Hz/);
-    model.dispose();
+    expect([w0.attention, w0.model, w0.inference.state]).toEqual([null, null, 'none']);
+    expect(w0.modelNote).toMatch(/no trained model available/);
+    expect(w0.beatSource).toBe('annotations');
+    expect(w0.min[0].length).toBeLessThanOrEqual(500);
+    const running = lib.window(
+      { recordId: record.id, startSample: 0, nSamples: 7200, maxPoints: 500 },
+      {
+        model,
+        entry: { state: 'running', jobId: 'j', done: 3, total: 9, ended: Promise.resolve() },
+      },
+    );
+    expect(running.attention).toBeNull();
+    expect(running.modelNote).toMatch(
+      /shipped test model: inferring the record \(3 of 9 segments\)/,
+    );
   });
+
+  it(
+    "draws the model's map on one scale for the whole record, with its beat labels",
+    { timeout: 60_000 },
+    async () => {
+      const asset = await loadModelAsset('default');
+      const maps = await inferRecordMaps(asset.model, record, beats, asset.info);
+      asset.model.dispose();
+      const entry = { state: 'ready' as const, maps };
+      const view = (startSample: number, nSamples: number) =>
+        lib.window(
+          { recordId: record.id, startSample, nSamples, maxPoints: 400 },
+          { model, entry },
+        );
+      const whole = view(0, record.nSamples);
+      expect(whole.model).toEqual(model);
+      expect(whole.mapSource).toBe('gradxinput'); // the shipped model is classifier-only
+      expect(whole.attention!.length).toBe(whole.min[0].length);
+      // One scale per record: its maximum is 1, and a window elsewhere is not stretched to 1.
+      expect(Math.max(...whole.attention!)).toBeCloseTo(1, 2);
+      const peak = whole.attention!.indexOf(Math.max(...whole.attention!)) * whole.bucketSamples;
+      const away = peak > record.nSamples / 2 ? 0 : record.nSamples - 1800;
+      const quiet = view(away, 1800);
+      const direct = windowAttention(maps, away, 1800, quiet.bucketSamples);
+      expect(quiet.attention).toEqual(Array.from(direct, (v) => Math.round(v * 1000) / 1000));
+      expect(Math.max(...quiet.attention!)).toBeLessThanOrEqual(1);
+      // Beat markers are the model's labels of the same beats; predictions its segments.
+      expect(whole.beatSource).toBe('model');
+      expect(whole.beats.length).toBe(maps.beats.length);
+      expect(whole.beats.every((b) => ['N', 'S', 'V'].includes(b.aami))).toBe(true);
+      const part = view(3600, 3600);
+      expect(part.beats.every((b) => b.sample >= 3600 && b.sample < 7200)).toBe(true);
+      expect(part.predictions.length).toBeGreaterThan(0);
+      expect(part.modelNote).toMatch(/^shipped test model: gradient × input on one scale/);
+      expect(part.modelNote).toMatch(/resampled to the model's 180 Hz/);
+    },
+  );
 
   it('rejects unknown records and windows past the end with one-line errors', () => {
     expect(() => lib.get('nope')).toThrow(/record 'nope' is not in the library/);
     expect(() =>
-      lib.window({ recordId: record.id, startSample: 10 ** 7, nSamples: 10, maxPoints: 16 }),
+      lib.window({ recordId: record.id, startSample: 10 ** 7, nSamples: 10, maxPoints: 16 }, null),
     ).toThrow(/past the end/);
   });
 });
@@ -105,6 +135,7 @@ describe('StudyService (SQLite store)', () => {
   seeded.close();
   const pool: StudyPool = { name: 'demo', segments: infos };
   const half = (ids: number[]) => ids.map(() => new Float32Array(2000).fill(0.5));
+  const TEST_MODEL = { id: 'm', name: 'test model', key: 'm@0' };
   const stores: Store[] = [];
   const open = (): Store => {
     const s = openStore(path);
@@ -113,15 +144,16 @@ describe('StudyService (SQLite store)', () => {
   };
   afterAll(() => stores.forEach((s) => s.db.open && s.close()));
 
-  it('serves blinded items in per-rater orders and commits grades at once', () => {
+  it('serves blinded items in per-rater orders and commits grades at once', async () => {
     const store = open();
     const studies = new StudyService(store);
-    const s = studies.create(
+    const s = await studies.create(
       { name: 't', nItems: 6, raters: ['a', 'b'], seed: 9 },
       pool,
       half,
-      'm',
+      TEST_MODEL,
     );
+    expect(s.model).toBe(TEST_MODEL.name);
     expect(s.id).toMatch(/^\d+$/);
     const a = Array.from({ length: 6 }, (_, i) =>
       studies.item({ studyId: s.id, raterId: 'a', index: i }),
@@ -162,9 +194,14 @@ describe('StudyService (SQLite store)', () => {
     expect(() => studies.progress({ studyId: '999', raterId: 'a' })).toThrow(/does not exist/);
   });
 
-  it('finds the grades again after the store is closed and reopened (an app restart)', () => {
+  it('finds the grades again after the store is closed and reopened (an app restart)', async () => {
     const first = new StudyService(open());
-    const s = first.create({ name: 'r', nItems: 4, raters: ['a'], seed: 3 }, pool, half, 'm');
+    const s = await first.create(
+      { name: 'r', nItems: 4, raters: ['a'], seed: 3 },
+      pool,
+      half,
+      TEST_MODEL,
+    );
     first.grade({ studyId: s.id, raterId: 'a', index: 0, grade: 'II' });
     first.grade({ studyId: s.id, raterId: 'a', index: 1, grade: 'III' });
     const shownBefore = first.item({ studyId: s.id, raterId: 'a', index: 2 }).signal;
@@ -179,13 +216,13 @@ describe('StudyService (SQLite store)', () => {
     expect(reopened.item({ studyId: s.id, raterId: 'a', index: 2 }).signal).toEqual(shownBefore);
   });
 
-  it('exports grades with ratios, per-rater counts, kappas and the segment key', () => {
+  it('exports grades with ratios, per-rater counts, kappas and the segment key', async () => {
     const studies = new StudyService(open());
-    const s = studies.create(
+    const s = await studies.create(
       { name: 'k', nItems: 4, raters: ['a', 'b'], seed: 1 },
       pool,
       half,
-      'm',
+      TEST_MODEL,
     );
     // Both raters give the same grade to the same item: kappa = 1.
     const gradeOf = ['I', 'II', 'III', 'I'] as const;
@@ -199,6 +236,7 @@ describe('StudyService (SQLite store)', () => {
       }
     }
     const json = JSON.parse(studies.export({ studyId: s.id, format: 'json' }).text);
+    expect(json.model).toEqual(TEST_MODEL);
     expect(json.summary.counts).toEqual({ I: 4, II: 2, III: 2 });
     expect(json.summary.cohen[0].kappa).toBeCloseTo(1, 10);
     expect(json.summary.fleiss.kappa).toBeCloseTo(1, 10);
@@ -225,7 +263,8 @@ describe('FlagService (SQLite store)', () => {
       { sample: 700, score: 0.91, segmentLabel: 'PVC', segmentProbability: 0.8 },
       { sample: 1500, score: 0.7, segmentLabel: 'PVC', segmentProbability: 0.8 },
     ];
-    const rows = flags.replace(record.id, scan);
+    const rows = flags.replace(record.id, scan, 'scan model');
+    expect(rows.every((r) => r.model === 'scan model')).toBe(true);
     expect(rows.map((r) => [r.id, r.decision])).toEqual([
       [`${record.id}@700`, 'pending'],
       [`${record.id}@1500`, 'pending'],
@@ -247,7 +286,7 @@ describe('FlagService (SQLite store)', () => {
       [2100, 'pending'],
     ]);
     expect(reopened.export(record.id, 'csv', 360).text).toMatch(
-      /,700,1\.944,0\.91,PVC,0\.8,accepted$/m,
+      /,700,1\.944,0\.91,PVC,0\.8,accepted,$/m,
     );
     expect(() => reopened.replace('missing', scan)).toThrow(/record missing is not in the store/);
   });
@@ -277,7 +316,7 @@ describe('long-work jobs', () => {
         method: 'joint',
         pooling: 'l2',
         kernelSamples: 150,
-        protocol: 'holdout',
+        protocol: 'stratified',
         preset: 'tiny',
         seed: 1,
       });

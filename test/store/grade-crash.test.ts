@@ -25,11 +25,11 @@ describe('grading crash safety', () => {
     setup.records.import(fakeImport('100', { nSamples: 12_000 }));
     const segments = setup.segments.list();
     expect(segments.length).toBeGreaterThanOrEqual(8);
-    const study = new StudyService(setup).create(
+    const study = await new StudyService(setup).create(
       { name: 'crash', nItems: 8, raters: ['a', 'b'], seed: 2 },
       { name: 'store', segments },
       (ids) => ids.map((id) => new Float32Array(setup.segments.get(id)!.nSamples).fill(1)),
-      'test',
+      { id: 'test', name: 'test model', key: 'test' },
     );
     setup.close();
 

@@ -2,6 +2,7 @@ import { migration001 } from './001_records';
 import { migration002 } from './002_models_runs';
 import { migration003 } from './003_studies_reviews';
 import { migration004 } from './004_flagged_beats';
+import { migration005 } from './005_settings_scan_model';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
