@@ -96,6 +96,10 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   search: fc.constantFrom('', 'demo', '%', "' OR 1=1 --"),
   fs: fc.constantFrom(250, 360, 0, -1, undefined),
   dataset: fc.constantFrom('demo', 'store', 'mitdb', undefined),
+  modelId: fc.constantFrom('default', 'nope', '../..', 'untrained-demo'),
+  kind: fc.constantFrom('records', 'model', 'weights', undefined),
+  protocol: fc.constantFrom('stratified', 'patient', 'inter-patient', 'holdout'),
+  folds: fc.constantFrom('first', 'all', 'some'),
 };
 /** An argument of `channel` with every key it takes, each valid or nearly so. */
 const nearValid = (channel: Channel) =>

@@ -399,3 +399,17 @@ describe('flagged beats', () => {
     expect(s.counts().flagged_beats).toBe(1);
   });
 });
+
+describe('settings', () => {
+  it('keeps one value per key, replaced by the next write, across a reopen', () => {
+    const s = open('settings.sqlite');
+    expect(s.settings.get('app.model')).toBeNull();
+    s.settings.set('app.model', 'default');
+    s.settings.set('app.model', 'train-x-fold1');
+    expect(() => s.settings.set('', 'x')).toThrow(/a setting needs a key/);
+    s.close();
+    const again = open('settings.sqlite');
+    expect(again.settings.get('app.model')).toBe('train-x-fold1');
+    expect(again.counts().settings).toBe(1);
+  });
+});
