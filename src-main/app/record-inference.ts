@@ -38,7 +38,8 @@ export class RecordInferences {
   status(model: InferenceModel, recordId: string): InferenceEntry {
     const key = keyOf(model, recordId);
     const e = this.entries.get(key);
-    if (!e) {
+    // A cancelled inference (jobs:cancel) runs again when the record is next looked at.
+    if (!e || (e.state === 'failed' && e.code === 'cancelled')) {
       this.start(model, [recordId]);
       return this.entries.get(key)!;
     }
