@@ -16,6 +16,11 @@ export const SALIENCY_METHODS: readonly SaliencyMethod[] = ['gradxinput', 'gradc
 export interface SaliencyOptions {
   /** Class index per segment to explain; default: the predicted class. */
   target?: ArrayLike<number>;
+  /**
+   * Divide each segment's map by its maximum (default true, as the localisation metrics have
+   * always scored it); false keeps the raw |Σ x · ∂log p/∂x|, one scale for a whole record.
+   */
+  normalise?: boolean;
 }
 
 type SaliencyModel = Pick<BeatlensModel, 'forward' | 'forwardFeatures' | 'forwardHead' | 'config'>;
@@ -65,9 +70,12 @@ export function gradientTimesInput(
     const g = tf.grad(f)(x) as tf.Tensor3D;
     return tf.abs(tf.sum(tf.mul(g, x), 2));
   });
-  const data = values.dataSync() as Float32Array;
+  const data = Float32Array.from(values.dataSync() as Float32Array);
   values.dispose();
-  return normaliseRows(Float32Array.from(data), batch, nSamples);
+  if (opts.normalise === false) {
+    return Array.from({ length: batch }, (_, b) => data.slice(b * nSamples, (b + 1) * nSamples));
+  }
+  return normaliseRows(data, batch, nSamples);
 }
 
 /** Linear interpolation of a (batch, m) map to (batch, n) with aligned cell centres. */

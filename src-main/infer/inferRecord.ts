@@ -338,7 +338,7 @@ export async function inferRecord(
             maps = part.map((_, j) => a.slice(j * cfg.nSamples, (j + 1) * cfg.nSamples));
           } else {
             mapSource = 'gradxinput';
-            maps = gradientTimesInput(model, xt);
+            maps = gradientTimesInput(model, xt, { normalise: false }); // one scale per record
           }
         } finally {
           tf.dispose([out.logits, ...(out.attention ? [out.attention] : [])]);

@@ -42,6 +42,9 @@ describe('saliency on a hand-checkable model', () => {
     const [map] = gradientTimesInput(linearModel(v), x, { target: [0] });
     const max = Math.max(...dot.map(Math.abs));
     dot.forEach((d, t) => expect(map[t]).toBeCloseTo(Math.abs(d) / max, 5));
+    // Unnormalised: the raw |Σ_c x·v| (one scale across segments of a record).
+    const [raw] = gradientTimesInput(linearModel(v), x, { target: [0], normalise: false });
+    dot.forEach((d, t) => expect(raw[t]).toBeCloseTo(Math.abs(d), 5));
     x.dispose();
   });
 
