@@ -158,9 +158,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       return coloured / (d.length / 4);
     });
     await page.screenshot({ path: join(SHOTS, 'viewer.png') });
-    // The shipped classifier-only model's gradient × input is sparse (it peaks at QRS complexes),
-    // so less of the canvas is shaded than with a joint model's attention.
-    expect(shaded).toBeGreaterThan(0.002);
+    // The shipped classifier-only model's gradient × input is sparse (it peaks at QRS complexes)
+    // and now on one raw scale for the whole record (its largest value anywhere), so only a small
+    // part of the canvas is shaded; none would mean no shading was drawn.
+    expect(shaded).toBeGreaterThan(0.0005);
     await page.check('text=ECG grid');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, 'viewer-grid.png') });
