@@ -254,16 +254,21 @@ export function preparedCountsCsv(db: PreparedDatabase): string {
       r.recordId,
       r.patientId,
       r.leads.join('+'),
-      r.nBeats,
-      r.nPvcSegments,
-      r.nApbSegments,
-      r.nNormalSegments,
-      r.nDiscarded,
-      r.nAllNormal,
+      ...countCells(r),
       r.skipped ?? '',
     ]),
   );
 }
+
+/** The counts both tables show, in their column order. */
+const countCells = (r: Record<CountKey, number>): number[] => [
+  r.nBeats,
+  r.nPvcSegments,
+  r.nApbSegments,
+  r.nNormalSegments,
+  r.nDiscarded,
+  r.nAllNormal,
+];
 
 /** A plain-text table of the per-record and total counts (what `beatlens prepare` prints). */
 export function formatPreparedCounts(db: PreparedDatabase): string {
@@ -283,12 +288,7 @@ export function formatPreparedCounts(db: PreparedDatabase): string {
     r.recordId,
     r.patientId,
     r.leads.join('+') || '-',
-    r.nBeats,
-    r.nPvcSegments,
-    r.nApbSegments,
-    r.nNormalSegments,
-    r.nDiscarded,
-    r.nAllNormal,
+    ...countCells(r),
     r.skipped ? `skipped: ${r.skipped}` : '',
   ]);
   const t = db.totals;
@@ -296,12 +296,7 @@ export function formatPreparedCounts(db: PreparedDatabase): string {
     `total (${t.nRecords})`,
     '',
     '',
-    t.nBeats,
-    t.nPvcSegments,
-    t.nApbSegments,
-    t.nNormalSegments,
-    t.nDiscarded,
-    t.nAllNormal,
+    ...countCells(t),
     t.nSkipped ? `${t.nSkipped} skipped` : '',
   ]);
   const all = [header, ...rows].map((r) => r.map(String));
