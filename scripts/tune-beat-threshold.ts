@@ -22,6 +22,7 @@ import {
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
 import { scanRecord } from '../src-main/evaluate/scan';
 import { loadRecordFile } from '../src-main/ecg/import/load';
+import { labelBeat } from '../src-main/infer/inferRecord';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
@@ -53,13 +54,13 @@ async function main(): Promise<void> {
   for (const tau of THRESHOLDS)
     for (const rho of CORRELATIONS) {
       const results = scans.map(({ rec, r, ref }) => {
-        const test: BxbBeat[] = r.beats.map((b) => {
-          const seg = r.segmentsOf[b.segment];
-          const abnormal = seg.label === 'PVC' ? 'V' : seg.label === 'APB' ? 'S' : 'N';
-          const v = abnormal === 'V' && !(b.correlation >= rho);
-          const label = b.score >= tau && (v || abnormal === 'S') ? abnormal : 'N';
-          return { sample: b.sample, label };
-        });
+        const test: BxbBeat[] = r.beats.map((b) => ({
+          sample: b.sample,
+          label: labelBeat(r.segmentsOf[b.segment].label, b.score, b.correlation, {
+            beatThreshold: tau,
+            maxCorrelation: rho < 1 ? rho : undefined,
+          }),
+        }));
         const counts = compareBeats(
           ref.beats,
           test,

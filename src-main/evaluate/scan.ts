@@ -5,7 +5,6 @@
  * Records without beat annotations get R peaks from the Pan–Tompkins detector.
  */
 import { formatCsv } from '../csv';
-import { BeatlensError } from '../errors';
 import type { Beat, EcgRecord } from '../ecg/types';
 import {
   inferRecord,
@@ -15,7 +14,6 @@ import {
   type InferredSegment,
   type ModelRunInfo,
 } from '../infer/inferRecord';
-import { detectQrs } from './qrs';
 
 export interface FlaggedBeat {
   /** R-peak sample in the record. */
@@ -61,22 +59,6 @@ export interface ScanResult {
   excluded: ExcludedStretch[];
   nBeatsExcluded: number;
   warnings: string[];
-}
-
-/** Beats of a record from its annotations or, when null, from the QRS detector. */
-export function recordBeats(record: EcgRecord, beats: Beat[] | null, qrsLead = 0): Beat[] {
-  if (beats) return beats;
-  if (qrsLead < 0 || qrsLead >= record.signals.length) {
-    throw new BeatlensError(
-      'scan-input',
-      `qrsLead=${qrsLead} but record ${record.id} has ${record.signals.length} leads`,
-    );
-  }
-  return detectQrs(record.signals[qrsLead], record.fs).map((sample) => ({
-    sample,
-    symbol: '?',
-    aami: 'Q',
-  }));
 }
 
 /** Scans a whole record; `beats` null uses the QRS detector. */

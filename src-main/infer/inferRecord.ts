@@ -123,6 +123,33 @@ export interface RecordInference {
 
 const norm = (s: string): string => s.trim().toUpperCase().replace(/\s+/g, '');
 
+/** The beat rule's two parameters (chosen per model on its training records). */
+export interface BeatRule {
+  /** Fraction of the segment's top beat score a beat must reach. */
+  beatThreshold: number;
+  /** A V beat's QRS must correlate below this with the record's dominant beat; absent: no bound. */
+  maxCorrelation?: number;
+}
+
+const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
+
+/**
+ * A beat's AAMI label from its segment's class, its score and its QRS correlation: every beat
+ * of a normal segment is N; in a PVC (APB, or any other abnormal class) segment a beat reaching
+ * the threshold is V (S), and a V beat must also not look like the record's dominant beat (S
+ * beats keep a normal QRS, so the bound does not apply to them).
+ */
+export function labelBeat(
+  segmentClass: string,
+  score: number,
+  correlation: number,
+  rule: BeatRule,
+): AamiClass {
+  if (isNormalClass(segmentClass) || !(score >= rule.beatThreshold)) return 'N';
+  if (/^(apb|apc|s|sveb|pac)$/i.test(segmentClass)) return 'S';
+  return rule.maxCorrelation !== undefined && correlation >= rule.maxCorrelation ? 'N' : 'V';
+}
+
 /** Which record leads feed the model, by name where possible. */
 export function chooseLeads(
   record: Pick<EcgRecord, 'id' | 'leadNames'>,
@@ -287,10 +314,11 @@ export async function inferRecord(
 
   const classes = cfg.classes;
   const nC = classes.length;
-  const normalClass = classes.findIndex((c) => /^(n|normal)$/i.test(c));
-  const beatLabelOf = (cls: string): AamiClass =>
-    /^(pvc|v|veb)$/i.test(cls) ? 'V' : /^(apb|apc|s|sveb|pac)$/i.test(cls) ? 'S' : 'V';
-  const tau = opts.beatThreshold ?? opts.info?.beatThreshold ?? 0.5;
+  const normalClass = classes.findIndex(isNormalClass);
+  const rule: BeatRule = {
+    beatThreshold: opts.beatThreshold ?? opts.info?.beatThreshold ?? 0.5,
+    maxCorrelation: opts.maxCorrelation ?? opts.info?.maxCorrelation,
+  };
   const batchSize = opts.batchSize ?? 32;
   const beats: InferredBeat[] = [];
   const segments: InferredSegment[] = [];
@@ -381,7 +409,7 @@ export async function inferRecord(
           fromNormalSegment.push(!abnormal);
           beats.push({
             sample: beat.sample,
-            label: abnormal && score >= tau ? beatLabelOf(classes[best]) : 'N',
+            label: 'N', // set by labelBeat once the record's dominant beat is known
             score,
             correlation: NaN,
             segment: segIndex,
@@ -398,11 +426,9 @@ export async function inferRecord(
   // segments the model called normal (all beats when fewer than 20 are), both leads.
   const normalShapes = shapes.filter((_, i) => fromNormalSegment[i]);
   const template = medianShape(normalShapes.length >= 20 ? normalShapes : shapes);
-  const rho = opts.maxCorrelation ?? opts.info?.maxCorrelation;
   beats.forEach((b, i) => {
     b.correlation = template ? pearson(shapes[i], template) : NaN;
-    // A V beat must not look like the record's normal beats (S beats keep a normal QRS).
-    if (b.label === 'V' && rho !== undefined && b.correlation >= rho) b.label = 'N';
+    b.label = labelBeat(segments[b.segment].label, b.score, b.correlation, rule);
   });
   if (normalClass < 0) {
     warnings.push(
