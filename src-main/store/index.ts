@@ -21,3 +21,17 @@ export type { PredictionInput, StoredPrediction } from './predictions';
 export type { Grade, StudyInput, StoredStudy, StudyItem, StoredGrade } from './studies';
 export type { BeatReviewInput, ReviewDecision, StoredBeatReview } from './reviews';
 export type { FlaggedBeatInput, StoredFlaggedBeat } from './flags';
+export {
+  effectiveLabels,
+  isReviewLabel,
+  REVIEW_LABELS,
+  type EffectiveLabel,
+  type ReviewHistory,
+  type ReviewLabel,
+  type ReviewStep,
+  type ScanBeatInput,
+  type ScanInput,
+  type StoredDecision,
+  type StoredScan,
+  type StoredScanBeat,
+} from './beat-reviews';

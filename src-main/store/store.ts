@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { BeatReviewRepository } from './beat-reviews';
 import { FlaggedBeatRepository } from './flags';
 import { FoldRepository } from './folds';
 import { ModelRepository } from './models';
@@ -42,6 +43,8 @@ export interface Store {
   readonly reviews: ReviewRepository;
   readonly flaggedBeats: FlaggedBeatRepository;
   readonly settings: SettingsRepository;
+  /** Whole-record scans: every beat's machine label, the reviewer's labels, the decision log. */
+  readonly beatReviews: BeatReviewRepository;
   /** Runs `fn` in one write transaction (for callers that combine repositories). */
   transaction<T>(fn: () => T): T;
   /** Row counts per table, for `beatlens info` and tests. */
@@ -74,6 +77,10 @@ const COUNTED_TABLES = [
   'beat_reviews',
   'flagged_beats',
   'settings',
+  'scans',
+  'scan_beats',
+  'beat_labels',
+  'review_decisions',
 ];
 
 /**
@@ -130,6 +137,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     reviews: new ReviewRepository(db),
     flaggedBeats: new FlaggedBeatRepository(db),
     settings: new SettingsRepository(db),
+    beatReviews: new BeatReviewRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     counts: () =>
       Object.fromEntries(

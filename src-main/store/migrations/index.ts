@@ -3,6 +3,7 @@ import { migration002 } from './002_models_runs';
 import { migration003 } from './003_studies_reviews';
 import { migration004 } from './004_flagged_beats';
 import { migration005 } from './005_settings_scan_model';
+import { migration006 } from './006_scan_beat_reviews';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
