@@ -7,6 +7,14 @@
  *   npx tsx bench/train-speed.ts --backend wasm --compare --rounds 3   # + the previous default
  *   npx tsx bench/train-speed.ts --backend wasm --methods joint \
  *     --variant 'narrow={"segmenter":{"widths":[8,16,32,32,64]}}'      # any config override
+ *   npx tsx bench/train-speed.ts --torch --rounds 2   # wasm against the PyTorch reference
+ *
+ * --torch times the wasm backend against the PyTorch reference of the same models
+ * (../shared/tools/torch_ref.py, or --torch-ref PATH / BEATLENS_TORCH_REF, run with --python,
+ * default /usr/bin/python3) at each thread count of --threads (default 1,2), interleaved: every
+ * round runs a wasm child (BEATLENS_WASM_THREADS=t) and the reference (TORCH_THREADS=t) for each
+ * t in turn, and the ratios beatlens / PyTorch are printed. Without the reference (no file, or
+ * no torch for that Python) it says why in one line and prints the wasm figures alone.
  *
  * Models are timed in interleaved rounds (--rounds; each round runs --steps training steps and
  * --batches inference batches of every model in turn) so that load changes on the shared machine
@@ -20,7 +28,9 @@
  * Each backend runs in its own child process (backends and their thread pools are per process).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendInfo, type BackendPreference } from '../src-main/model/backend';
 import { defaultModelConfig } from '../src-main/model/config';
@@ -46,6 +56,13 @@ interface Options {
   variants: Variant[];
   /** Interleaved rounds: each round runs every model once, so load changes hit all alike. */
   rounds: number;
+  /** Compare with the PyTorch reference (`--torch`), at each of `threads`. */
+  torch: boolean;
+  torchRef: string;
+  python: string;
+  threads: number[];
+  /** Child mode of --torch: print the results as one JSON line as well. */
+  json: boolean;
 }
 
 /** A named model to benchmark: a method of the default config with optional overrides. */
@@ -81,6 +98,13 @@ function parseArgs(argv: string[]): Options {
     methods: ['joint', 'classifier'],
     variants: [],
     rounds: 1,
+    torch: false,
+    torchRef:
+      process.env.BEATLENS_TORCH_REF ??
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/tools/torch_ref.py'),
+    python: '/usr/bin/python3',
+    threads: [1, 2],
+    json: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -93,6 +117,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--variant') o.variants.push(parseVariant(argv[++i]));
     else if (a === '--compare') o.variants.push(PREVIOUS_JOINT);
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
+    else if (a === '--torch') o.torch = true;
+    else if (a === '--torch-ref') o.torchRef = path.resolve(argv[++i]);
+    else if (a === '--python') o.python = argv[++i];
+    else if (a === '--threads') o.threads = argv[++i].split(',').map(Number);
+    else if (a === '--json') o.json = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -260,6 +289,139 @@ async function printProfile(name: string, step: () => number): Promise<void> {
   }
 }
 
+const JSON_TAG = 'BENCH_JSON ';
+
+/** Why the PyTorch reference cannot run here, or null when it can. */
+function torchUnavailable(o: Options): string | null {
+  if (!fs.existsSync(o.torchRef)) {
+    return `no reference script at ${o.torchRef} (--torch-ref PATH or BEATLENS_TORCH_REF)`;
+  }
+  const r = spawnSync(o.python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error) return `${o.python} cannot be run (${r.error.message})`;
+  if (r.status !== 0) {
+    return `${o.python} has no torch (apt-get install python3-torch, or --python PATH)`;
+  }
+  return null;
+}
+
+/** One method's figures from a torch_ref.py output line. */
+interface TorchResult {
+  params: number;
+  trainPerS: number;
+  inferPerS: number;
+}
+
+function runTorch(o: Options, threads: number, methods: Method[]): Map<string, TorchResult> {
+  const r = spawnSync(o.python, [o.torchRef, ...methods], {
+    encoding: 'utf8',
+    env: { ...process.env, TORCH_THREADS: String(threads) },
+  });
+  if (r.status !== 0) {
+    const why = (r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`;
+    throw new Error(`PyTorch reference failed: ${why}`);
+  }
+  const out = new Map<string, TorchResult>();
+  const line =
+    /threads (\d+) (\w+)\s+params\s+(\d+) train\s+([\d.]+) seg\/s infer\s+([\d.]+) seg\/s/;
+  for (const l of r.stdout.split('\n')) {
+    const m = line.exec(l);
+    if (m)
+      out.set(m[2], { params: Number(m[3]), trainPerS: Number(m[4]), inferPerS: Number(m[5]) });
+  }
+  return out;
+}
+
+function runWasmChild(self: string, argv: string[], threads: number): Result[] {
+  // The parent's own flags minus those of the comparison; one round per child.
+  const skip = new Set(['--torch', '--json']);
+  const withValue = new Set(['--torch-ref', '--python', '--threads', '--rounds', '--backend']);
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (skip.has(argv[i])) continue;
+    if (withValue.has(argv[i])) {
+      i++;
+      continue;
+    }
+    args.push(argv[i]);
+  }
+  const r = spawnSync(
+    process.execPath,
+    [...process.execArgv, self, ...args, '--backend', 'wasm', '--rounds', '1', '--json'],
+    { encoding: 'utf8', env: { ...process.env, BEATLENS_WASM_THREADS: String(threads) } },
+  );
+  if (r.status !== 0) {
+    const why = (r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`;
+    throw new Error(`wasm child (${threads} threads) failed: ${why}`);
+  }
+  for (const l of r.stdout.split('\n')) {
+    if (l.startsWith('profile') || l.startsWith('  ')) console.log(l);
+  }
+  const json = r.stdout.split('\n').find((l) => l.startsWith(JSON_TAG));
+  if (json == null) throw new Error(`wasm child (${threads} threads) printed no results`);
+  return JSON.parse(json.slice(JSON_TAG.length)) as Result[];
+}
+
+/** Mean of positive figures (segments/s are averaged as rates over equal work). */
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * beatlens on wasm against the PyTorch reference at each thread count, interleaved: round r
+ * runs, for each thread count t, a wasm child and then the reference, so that load changes on
+ * the shared machine hit both alike.
+ */
+function compareWithTorch(o: Options, self: string, argv: string[]): void {
+  const methods = o.methods.filter((m) => m === 'joint' || m === 'classifier');
+  const why = torchUnavailable(o);
+  const load0 = os.loadavg()[0];
+  console.log(
+    `beatlens (wasm) against PyTorch: ${methods.join(', ')}, batch ${o.batch}, threads ${o.threads.join(', ')}, ` +
+      `${o.rounds} interleaved round(s); ${os.cpus().length} cores; load average ${load0.toFixed(2)}`,
+  );
+  if (why != null) console.log(`PyTorch reference skipped: ${why}`);
+  if (o.batch !== 32) console.log('note: the PyTorch reference always runs batch 32');
+  const ours = new Map<string, Result[]>();
+  const theirs = new Map<string, TorchResult[]>();
+  const key = (t: number, m: string): string => `${t}/${m}`;
+  for (let r = 0; r < o.rounds; r++) {
+    for (const t of o.threads) {
+      for (const res of runWasmChild(self, argv, t)) {
+        ours.set(key(t, res.name), [...(ours.get(key(t, res.name)) ?? []), res]);
+      }
+      if (why != null) continue;
+      for (const [m, res] of runTorch(o, t, methods)) {
+        theirs.set(key(t, m), [...(theirs.get(key(t, m)) ?? []), res]);
+      }
+    }
+  }
+  console.log(
+    '| threads | model | params (beatlens / PyTorch) | train beatlens | train PyTorch | train ratio | infer beatlens | infer PyTorch | infer ratio |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of o.threads) {
+    for (const name of [...new Set([...ours.keys()].filter((k) => k.startsWith(`${t}/`)))]) {
+      const m = name.slice(name.indexOf('/') + 1);
+      const a = ours.get(name) ?? [];
+      const b = theirs.get(name) ?? [];
+      const train = mean(a.map((x) => x.trainPerS));
+      const infer = mean(a.map((x) => x.inferPerS));
+      const cell = (v: number | null): string => (v == null ? '–' : v.toFixed(1));
+      const tTrain = b.length ? mean(b.map((x) => x.trainPerS)) : null;
+      const tInfer = b.length ? mean(b.map((x) => x.inferPerS)) : null;
+      const ratio = (u: number, v: number | null): string =>
+        v == null ? '–' : `**${(u / v).toFixed(2)}**`;
+      console.log(
+        `| ${t} | ${m} | ${a[0].params.toLocaleString('en')} / ${b.length ? b[0].params.toLocaleString('en') : '–'} | ` +
+          `${cell(train)} | ${cell(tTrain)} | ${ratio(train, tTrain)} | ${cell(infer)} | ${cell(tInfer)} | ${ratio(infer, tInfer)} |`,
+      );
+    }
+  }
+  console.log(
+    `segments/s, mean of ${o.rounds} round(s); goal: ratio ≥ 0.6; load average at end ${os.loadavg()[0].toFixed(2)}`,
+  );
+}
+
 function fmtRatio(v: number, bar: number): string {
   return `${v.toFixed(1)} (${(v / bar).toFixed(2)}× bar ${bar})`;
 }
@@ -298,6 +460,7 @@ async function runInProcess(o: Options): Promise<void> {
           .join('; '),
     );
   }
+  if (o.json) console.log(`${JSON_TAG}${JSON.stringify(results)}`);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(
     `peak RSS ${peakRssMiB.toFixed(0)} MiB; load average at end ${os.loadavg()[0].toFixed(2)}`,
@@ -311,8 +474,12 @@ async function main(): Promise<void> {
     await runInProcess(o);
     return;
   }
-  // One child per backend; 'tensorflow' is skipped by the child itself when not installed.
   const self = fileURLToPath(import.meta.url);
+  if (o.torch) {
+    compareWithTorch(o, self, argv);
+    return;
+  }
+  // One child per backend; 'tensorflow' is skipped by the child itself when not installed.
   for (const backend of ['tensorflow', 'wasm'] as const) {
     const r = spawnSync(
       process.execPath,
