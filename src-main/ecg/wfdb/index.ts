@@ -11,5 +11,7 @@ export {
   annotationSymbol,
 } from './annotations';
 export type { WfdbAnnotation } from './annotations';
+export { annotationCode, formatMitAnnotations, writeWfdbAnnotations } from './annotation-writer';
+export type { WfdbAnnotationOut } from './annotation-writer';
 export { SUPPORTED_FORMATS, FLAC_FORMATS } from './formats';
 export type { WfdbFormat } from './formats';
