@@ -24,6 +24,19 @@ export interface EcgRecord {
   signals: Float32Array[];
   /** Where it came from: a path or 'synthetic:<seed>'. */
   source: string;
+  /**
+   * Wall-clock time of sample 0 when the file gives it (WFDB header base time and date); absent
+   * or null when it does not. Local time of the recording, no time zone.
+   */
+  startTime?: RecordStartTime | null;
+}
+
+/** When a record started: seconds after local midnight, and the date when the file gives one. */
+export interface RecordStartTime {
+  /** 0 ≤ secondsOfDay < 86400 (fractions allowed). */
+  secondsOfDay: number;
+  /** 'YYYY-MM-DD', or null when only the time is known. */
+  date: string | null;
 }
 
 /** One annotated beat of a record. */

@@ -278,3 +278,33 @@ function ageAndSex(comments: string[]): { age: number | null; sex: 'M' | 'F' | n
   }
   return { age, sex };
 }
+
+/**
+ * The record's start from the header's base time (`[[HH:]MM:]SS[.sss]`) and base date
+ * (`DD/MM/YYYY`), as WFDB's strtim/strdat read them; null when the time is absent or not of
+ * that form (a header's free text is never trusted). A date without a valid time is dropped.
+ */
+export function wfdbStartTime(
+  baseTime: string | null,
+  baseDate: string | null,
+): { secondsOfDay: number; date: string | null } | null {
+  if (baseTime === null) return null;
+  const t = /^(?:(?:(\d{1,2}):)?(\d{1,2}):)?(\d{1,2}(?:\.\d+)?)$/.exec(baseTime);
+  if (!t) return null;
+  const [h, m, s] = [Number(t[1] ?? 0), Number(t[2] ?? 0), Number(t[3])];
+  if (h > 23 || m > 59 || s >= 60) return null;
+  let date: string | null = null;
+  const d = baseDate === null ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(baseDate);
+  if (d) {
+    const [day, month, year] = [Number(d[1]), Number(d[2]), Number(d[3])];
+    const probe = new Date(Date.UTC(year, month - 1, day));
+    if (
+      probe.getUTCFullYear() === year &&
+      probe.getUTCMonth() === month - 1 &&
+      probe.getUTCDate() === day
+    ) {
+      date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    }
+  }
+  return { secondsOfDay: h * 3600 + m * 60 + s, date };
+}

@@ -15,7 +15,7 @@ import {
   samplesInBytes,
 } from './formats';
 import type { WfdbFormat } from './formats';
-import { readWfdbHeader } from './header';
+import { readWfdbHeader, wfdbStartTime } from './header';
 import type { WfdbHeader, WfdbSignalSpec } from './header';
 
 /** Signals that wfdb's edf2mit copies from an EDF+ annotation channel: text, not a waveform. */
@@ -223,7 +223,14 @@ export function readWfdbRecord(recordPath: string, opts: { patientId?: string } 
     units: keep.map(({ s }) => s.units),
     signals,
     source: header.headerPath,
+    ...startOf(header),
   };
+}
+
+/** `{ startTime }` when the header gives a valid base time, else nothing (older shapes kept). */
+function startOf(header: WfdbHeader): Pick<EcgRecord, 'startTime'> {
+  const startTime = wfdbStartTime(header.baseTime, header.baseDate);
+  return startTime ? { startTime } : {};
 }
 
 function toPhysical(values: Int32Array, spec: WfdbSignalSpec): Float32Array {

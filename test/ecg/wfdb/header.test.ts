@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWfdbHeader, readWfdbHeader } from '../../../src-main/ecg/wfdb/header';
+import { parseWfdbHeader, readWfdbHeader, wfdbStartTime } from '../../../src-main/ecg/wfdb/header';
 import { dataset } from '../../helpers/data';
 import { expectBeatlensError as expectError } from './expect-error';
 
@@ -132,3 +132,23 @@ describe.skipIf(!sample.present)(
     });
   },
 );
+
+describe('wfdbStartTime', () => {
+  it('reads [[HH:]MM:]SS[.sss] and DD/MM/YYYY as WFDB does', () => {
+    expect(wfdbStartTime('10:00:00', '01/02/2003')).toEqual({
+      secondsOfDay: 36000,
+      date: '2003-02-01',
+    });
+    expect(wfdbStartTime('8:05:30.5', null)).toEqual({ secondsOfDay: 29130.5, date: null });
+    expect(wfdbStartTime('05:30', null)).toEqual({ secondsOfDay: 330, date: null });
+    expect(wfdbStartTime('42', null)).toEqual({ secondsOfDay: 42, date: null });
+  });
+
+  it('gives null for an absent or malformed time and drops an impossible date', () => {
+    expect(wfdbStartTime(null, null)).toBeNull();
+    expect(wfdbStartTime('25:00:00', null)).toBeNull();
+    expect(wfdbStartTime('10:61:00', null)).toBeNull();
+    expect(wfdbStartTime('<script>', '01/02/2003')).toBeNull();
+    expect(wfdbStartTime('10:00:00', '31/02/2003')).toEqual({ secondsOfDay: 36000, date: null });
+  });
+});

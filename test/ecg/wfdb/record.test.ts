@@ -109,6 +109,17 @@ describe.skipIf(!d.present)(`readWfdbRecord on wfdb-sample-data (${d.skipReason}
     expect(readWfdbRecord(join(d.dir, 'a103l-no-len')).nSamples).toBe(82500);
   });
 
+  it("keeps the header's base time and date as the record's start time", () => {
+    expect(readWfdbRecord(join(d.dir, '100')).startTime).toBeUndefined();
+    const timed = copyRecord('100', ['100.hea', '100.dat'], (h) =>
+      h.replace(/^100 2 360 650000/m, '100 2 360 650000 23:15:07 31/12/1999'),
+    );
+    expect(readWfdbRecord(timed).startTime).toEqual({
+      secondsOfDay: 23 * 3600 + 15 * 60 + 7,
+      date: '1999-12-31',
+    });
+  });
+
   // Every one of these reads only if each signal's 16-bit sum matches the header checksum.
   it.each([
     ['binformats', 200, 499, 10], // formats 8, 16, 61, 80, 160, 212, 310, 311, 24, 32
