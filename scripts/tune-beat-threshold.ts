@@ -1,17 +1,18 @@
 /**
- * Chooses a model's beat rule on its own training records (MIT-BIH DS1 for the shipped model),
- * never on the test records: each DS1 record is scanned once with its annotated beats, then for
- * every threshold τ and correlation bound ρ the beats of segments classified PVC (APB) with
- * score ≥ τ are V (S) — a V beat also needs a QRS correlating < ρ with the record's dominant
- * beat — and are compared beat by beat with the reference (bxb rules). The (τ, ρ) with the best
- * gross VEB F1 (harmonic mean of Se and +P) goes into the model's model.json (meta.beatThreshold,
- * meta.maxCorrelation).
+ * Chooses a model's beat rule (src-main/infer/beatRule.ts) on its own training records (MIT-BIH
+ * DS1 for the shipped model), never on the test records: each DS1 record is scanned once with
+ * its annotated beats, then for every threshold τ, correlation bound ρ, prematurity bound p and
+ * compensation bound c the rule labels the beats and they are compared beat by beat with the
+ * reference (bxb rules). The (τ, ρ, p, c) with the best gross VEB F1 (harmonic mean of Se and
+ * +P) goes into the model's model.json (meta.beatThreshold, meta.maxCorrelation,
+ * meta.maxPrematurity, meta.minCompensation).
  *
- *   npx tsx scripts/tune-beat-threshold.ts --model runs/default/model [--write]
+ *   npx tsx scripts/tune-beat-threshold.ts --model runs/default/model [--write] [--beats-dir D]
  *
- * Prints the sweep table; without --write nothing is changed.
+ * Prints the sweep table; without --write nothing is changed. --beats-dir keeps each record's
+ * beats CSV (the scan's columns, as `beatlens scan --beats-csv` writes them).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   compareBeats,
@@ -20,13 +21,13 @@ import {
   type BxbBeat,
 } from '../src-main/evaluate/bxb';
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
-import { scanRecord } from '../src-main/evaluate/scan';
+import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadRecordFile } from '../src-main/ecg/import/load';
-import { labelBeat } from '../src-main/infer/inferRecord';
+import { labelBeats } from '../src-main/infer/beatRule';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { writeJsonAtomic } from '../src-main/train/runInfo';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
 import { DS1_RECORDS } from '../src-main/train/splitters';
 
 function arg(name: string): string | undefined {
@@ -34,55 +35,73 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.8];
 /** Largest QRS correlation with the record's dominant beat a V beat may have (1: no rule). */
-const CORRELATIONS = [1, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
+const CORRELATIONS = [1, 0.95, 0.9, 0.85, 0.8];
+/** Prematurity bounds p (0: no such sign) and compensation bounds c (Infinity: none). */
+const PREMATURITIES = [0, 0.85, 0.9, 0.95];
+const COMPENSATIONS = [Infinity, 1.1, 1.15, 1.2];
 
 async function main(): Promise<void> {
   await initBackend('auto');
   const mitdb = resolve(arg('data-dir') ?? join(dataRoot(), 'mitdb'));
   const { model, info, dir } = await loadModelAsset(arg('model'));
+  const beatsDir = arg('beats-dir');
   const scans = [];
   for (const rec of DS1_RECORDS) {
     const { record, beats } = loadRecordFile(join(mitdb, `${rec}.hea`));
     const r = await scanRecord(model, record, beats, { info, thresholdFraction: 1 });
     scans.push({ rec, r, ref: readBxbReference(join(mitdb, `${rec}.atr`)) });
+    if (beatsDir) {
+      mkdirSync(beatsDir, { recursive: true });
+      writeFileAtomic(
+        join(beatsDir, `${rec}.csv`),
+        scanBeatsCsv(r, record.fs, model.config.classes),
+      );
+    }
     process.stderr.write(`scanned ${rec}\n`);
   }
-  let best = { tau: 0.5, rho: 1, f1: -1 };
-  console.log('tau  rho    VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
+  let best = { tau: 0.5, rho: 1, p: 0, c: Infinity, f1: -1 };
+  console.log('tau  rho  p    c      VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
   for (const tau of THRESHOLDS)
-    for (const rho of CORRELATIONS) {
-      const results = scans.map(({ rec, r, ref }) => {
-        const test: BxbBeat[] = r.beats.map((b) => ({
-          sample: b.sample,
-          label: labelBeat(r.segmentsOf[b.segment].label, b.score, b.correlation, {
+    for (const rho of CORRELATIONS)
+      for (const p of PREMATURITIES)
+        for (const c of COMPENSATIONS) {
+          const rule = {
             beatThreshold: tau,
             maxCorrelation: rho < 1 ? rho : undefined,
-          }),
-        }));
-        const counts = compareBeats(
-          ref.beats,
-          test,
-          ref.fs,
-          { endSample: ref.nSamples },
-          ref.episodes,
-        );
-        return recordResult(rec, counts);
-      });
-      const g = summariseRecords(results).gross;
-      const se = g.vebSensitivity.value ?? 0;
-      const pp = g.vebPositivePredictivity.value ?? 0;
-      const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
-      const pct = (v: number | null): string =>
-        v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
-      console.log(
-        `${tau.toFixed(2)} ${rho.toFixed(2)} ${pct(se)}  ${pct(pp)}  ${pct(f1)}  ${pct(g.svebSensitivity.value)}  ${pct(g.svebPositivePredictivity.value)}`,
-      );
-      if (f1 > best.f1) best = { tau, rho, f1 };
-    }
+            maxPrematurity: p > 0 ? p : undefined,
+            minCompensation: Number.isFinite(c) ? c : undefined,
+          };
+          const results = scans.map(({ rec, r, ref }) => {
+            const labels = labelBeats(
+              r.beats,
+              r.segmentsOf.map((s) => s.label),
+              rule,
+            );
+            const test: BxbBeat[] = r.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
+            const counts = compareBeats(
+              ref.beats,
+              test,
+              ref.fs,
+              { endSample: ref.nSamples },
+              ref.episodes,
+            );
+            return recordResult(rec, counts);
+          });
+          const g = summariseRecords(results).gross;
+          const se = g.vebSensitivity.value ?? 0;
+          const pp = g.vebPositivePredictivity.value ?? 0;
+          const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
+          const pct = (v: number | null): string =>
+            v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
+          console.log(
+            `${tau.toFixed(2)} ${rho.toFixed(2)} ${p.toFixed(2)} ${String(c).padEnd(6)} ${pct(se)}  ${pct(pp)}  ${pct(f1)}  ${pct(g.svebSensitivity.value)}  ${pct(g.svebPositivePredictivity.value)}`,
+          );
+          if (f1 > best.f1 + 1e-12) best = { tau, rho, p, c, f1 };
+        }
   console.log(
-    `best on DS1: τ = ${best.tau}, ρ = ${best.rho} (VEB F1 ${(100 * best.f1).toFixed(1)} %)`,
+    `best on DS1: τ = ${best.tau}, ρ = ${best.rho}, p = ${best.p || 'none'}, c = ${best.c} (VEB F1 ${(100 * best.f1).toFixed(2)} %)`,
   );
   if (process.argv.includes('--write')) {
     const path = join(dir, 'model.json');
@@ -90,8 +109,10 @@ async function main(): Promise<void> {
     manifest.meta = {
       ...manifest.meta,
       beatThreshold: best.tau,
-      ...(best.rho < 1 ? { maxCorrelation: best.rho } : {}),
-      beatThresholdChosenOn: `MIT-BIH DS1 (training records, annotated beats): best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}}`,
+      maxCorrelation: best.rho < 1 ? best.rho : undefined,
+      maxPrematurity: best.p > 0 ? best.p : undefined,
+      minCompensation: Number.isFinite(best.c) ? best.c : undefined,
+      beatThresholdChosenOn: `MIT-BIH DS1 (training records, annotated beats): best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}} (1: none) × p ∈ {${PREMATURITIES.join(', ')}} (0: none) × c ∈ {${COMPENSATIONS.join(', ')}}`,
     };
     writeJsonAtomic(path, manifest);
     console.log(`wrote beatThreshold ${best.tau} into ${path}`);

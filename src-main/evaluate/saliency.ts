@@ -25,9 +25,13 @@ export interface SaliencyOptions {
 
 type SaliencyModel = Pick<BeatlensModel, 'forward' | 'forwardFeatures' | 'forwardHead' | 'config'>;
 
-/** One-hot (batch, nClasses) mask of the explained classes. */
-function targetMask(logits: tf.Tensor2D, target: ArrayLike<number> | undefined): tf.Tensor2D {
-  const [batch, nClasses] = logits.shape;
+/** One-hot (batch, nClasses) mask of the explained classes (`target`, else argmax of logits). */
+function targetMask(
+  logits: tf.Tensor2D | null,
+  target: ArrayLike<number> | undefined,
+  batch: number,
+  nClasses: number,
+): tf.Tensor2D {
   if (target && target.length !== batch) {
     throw new BeatlensError(
       'saliency-target',
@@ -36,7 +40,7 @@ function targetMask(logits: tf.Tensor2D, target: ArrayLike<number> | undefined):
   }
   const idx = target
     ? tf.tensor1d(Array.from(target), 'int32')
-    : (tf.argMax(logits, 1) as tf.Tensor1D);
+    : (tf.argMax(logits as tf.Tensor2D, 1) as tf.Tensor1D);
   return tf.oneHot(idx, nClasses).toFloat() as tf.Tensor2D;
 }
 
@@ -64,7 +68,15 @@ export function gradientTimesInput(
 ): Float32Array[] {
   const [batch, nSamples] = x.shape;
   const values = tf.tidy(() => {
-    const mask = tf.tidy(() => targetMask(model.forward(x, false).logits, opts.target));
+    // With the targets given (the caller has the predictions already), no extra forward pass.
+    const nClasses = (model.config as Partial<typeof model.config> | undefined)?.classes?.length;
+    const mask =
+      opts.target && nClasses
+        ? targetMask(null, opts.target, batch, nClasses)
+        : tf.tidy(() => {
+            const logits = model.forward(x, false).logits;
+            return targetMask(logits, undefined, batch, logits.shape[1]);
+          });
     const f = (input: tf.Tensor): tf.Scalar =>
       tf.sum(tf.mul(model.forward(input as tf.Tensor3D, false).logits, mask)) as tf.Scalar;
     const g = tf.grad(f)(x) as tf.Tensor3D;
@@ -106,7 +118,7 @@ export function gradCam(
   const cam = tf.tidy(() => {
     const { featureMap } = model.forwardFeatures(x, false);
     const logits = model.forwardHead(featureMap, false);
-    const mask = targetMask(logits, opts.target);
+    const mask = targetMask(logits, opts.target, batch, logits.shape[1]);
     const f = (fm: tf.Tensor): tf.Scalar =>
       tf.sum(tf.mul(model.forwardHead(fm as tf.Tensor3D, false), mask)) as tf.Scalar;
     const g = tf.grad(f)(featureMap) as tf.Tensor3D; // (batch, T', C)

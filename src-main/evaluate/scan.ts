@@ -110,8 +110,9 @@ export async function scanRecord(
 
 /**
  * One row per beat: sample (record fs), time_s, label (AAMI), score, QRS correlation with the
- * record's dominant beat, the segment's label and class probabilities, and the reference symbol
- * when the record had annotations. The columns `sample` and `label` are what
+ * record's dominant beat, the segment's label and class probabilities, the beat's RR intervals
+ * (s) and their ratios to the local reference RR, its morphology cluster, and the reference
+ * symbol when the record had annotations. The columns `sample` and `label` are what
  * `beatlens evaluate-beats` reads.
  */
 export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string[]): string {
@@ -124,6 +125,11 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
       'correlation',
       'segment_label',
       ...classes.map((c) => `p_${c}`),
+      'rr_prev_s',
+      'rr_next_s',
+      'prematurity',
+      'compensation',
+      'cluster',
       'reference',
     ],
     r.beats.map((b) => {
@@ -132,12 +138,20 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
         b.sample,
         (b.sample / fs).toFixed(3),
         b.label,
-        b.score.toFixed(4),
-        Number.isFinite(b.correlation) ? b.correlation.toFixed(4) : '',
+        fixed(b.score),
+        fixed(b.correlation),
         seg.label,
         ...seg.probabilities.map((p) => p.toFixed(4)),
+        fixed(b.rrPrev),
+        fixed(b.rrNext),
+        fixed(b.prematurity),
+        fixed(b.compensation),
+        b.cluster,
         b.symbol ?? '',
       ];
     }),
   );
 }
+
+/** Four decimals, or empty for a non-finite value. */
+const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');

@@ -32,6 +32,9 @@ import { detectQrs } from '../evaluate/qrs';
 import { gradientTimesInput } from '../evaluate/saliency';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
+import { clusterShapes, labelBeats, rhythmFeatures, type BeatRule } from './beatRule';
+
+export type { BeatRule } from './beatRule';
 
 export type InferenceModel = Pick<
   BeatlensModel,
@@ -49,6 +52,10 @@ export interface ModelRunInfo {
    * template matching, chosen on training records); absent: no such rule.
    */
   maxCorrelation?: number;
+  /** A V beat's cluster must be premature (RR before < this × local RR) … (see beatRule.ts). */
+  maxPrematurity?: number;
+  /** … or followed by a pause (RR after > this × local RR); both absent: no rhythm rule. */
+  minCompensation?: number;
 }
 
 export interface InferRecordOptions {
@@ -72,7 +79,10 @@ export interface InferredBeat {
   /** R-peak sample at the record's fs. */
   sample: number;
   label: AamiClass;
-  /** Map score over the segment's top beat score, 0..1. */
+  /**
+   * Map score over the segment's top beat score, 0..1; NaN where no map was computed (a
+   * classifier-only model's beats in segments it called normal, unless maps are kept).
+   */
   score: number;
   /**
    * Pearson correlation of the beat's QRS (±100 ms, every lead, as the model saw it) with the
@@ -81,6 +91,14 @@ export interface InferredBeat {
   correlation: number;
   /** Index into `segments`. */
   segment: number;
+  /** RR interval before / after the beat in seconds (NaN at a record edge or excluded stretch). */
+  rrPrev: number;
+  rrNext: number;
+  /** RR before / after over the local reference RR (beatRule.ts: rhythmFeatures). */
+  prematurity: number;
+  compensation: number;
+  /** QRS morphology cluster (beatRule.ts: clusterShapes), numbered by first appearance. */
+  cluster: number;
   /** The reference annotation symbol, or null for detected beats. */
   symbol: string | null;
 }
@@ -122,33 +140,7 @@ export interface RecordInference {
 }
 
 const norm = (s: string): string => s.trim().toUpperCase().replace(/\s+/g, '');
-
-/** The beat rule's two parameters (chosen per model on its training records). */
-export interface BeatRule {
-  /** Fraction of the segment's top beat score a beat must reach. */
-  beatThreshold: number;
-  /** A V beat's QRS must correlate below this with the record's dominant beat; absent: no bound. */
-  maxCorrelation?: number;
-}
-
 const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
-
-/**
- * A beat's AAMI label from its segment's class, its score and its QRS correlation: every beat
- * of a normal segment is N; in a PVC (APB, or any other abnormal class) segment a beat reaching
- * the threshold is V (S), and a V beat must also not look like the record's dominant beat (S
- * beats keep a normal QRS, so the bound does not apply to them).
- */
-export function labelBeat(
-  segmentClass: string,
-  score: number,
-  correlation: number,
-  rule: BeatRule,
-): AamiClass {
-  if (isNormalClass(segmentClass) || !(score >= rule.beatThreshold)) return 'N';
-  if (/^(apb|apc|s|sveb|pac)$/i.test(segmentClass)) return 'S';
-  return rule.maxCorrelation !== undefined && correlation >= rule.maxCorrelation ? 'N' : 'V';
-}
 
 /** Which record leads feed the model, by name where possible. */
 export function chooseLeads(
@@ -318,6 +310,8 @@ export async function inferRecord(
   const rule: BeatRule = {
     beatThreshold: opts.beatThreshold ?? opts.info?.beatThreshold ?? 0.5,
     maxCorrelation: opts.maxCorrelation ?? opts.info?.maxCorrelation,
+    maxPrematurity: opts.info?.maxPrematurity,
+    minCompensation: opts.info?.minCompensation,
   };
   const batchSize = opts.batchSize ?? 32;
   const beats: InferredBeat[] = [];
@@ -354,7 +348,7 @@ export async function inferRecord(
       });
       const xt = tf.tensor3d(x, [part.length, cfg.nSamples, cfg.nLeads]);
       let probs: Float32Array;
-      let maps: Float32Array[];
+      let maps: Array<Float32Array | null>;
       try {
         const out = model.forward(xt, false);
         try {
@@ -365,8 +359,27 @@ export async function inferRecord(
             const a = (await out.attention.data()) as Float32Array;
             maps = part.map((_, j) => a.slice(j * cfg.nSamples, (j + 1) * cfg.nSamples));
           } else {
+            // Gradient × input, raw (one scale per record), of the predicted class. Beats of
+            // segments called normal are N whatever their score, so unless the maps are kept
+            // for display only the other segments pay for the backward pass.
             mapSource = 'gradxinput';
-            maps = gradientTimesInput(model, xt, { normalise: false }); // one scale per record
+            const predicted = part.map((_, j) => argMax(probs.subarray(j * nC, (j + 1) * nC)));
+            const rows = part
+              .map((_, j) => j)
+              .filter((j) => opts.keepMaps || predicted[j] !== normalClass);
+            maps = part.map(() => null);
+            if (rows.length > 0) {
+              const sub = rows.length === part.length ? xt : tf.gather(xt, rows);
+              try {
+                const g = gradientTimesInput(model, sub, {
+                  normalise: false,
+                  target: rows.map((j) => predicted[j]),
+                });
+                rows.forEach((j, k) => (maps[j] = g[k]));
+              } finally {
+                if (sub !== xt) sub.dispose();
+              }
+            }
           }
         } finally {
           tf.dispose([out.logits, ...(out.attention ? [out.attention] : [])]);
@@ -382,15 +395,14 @@ export async function inferRecord(
       }
       part.forEach((p, j) => {
         const pr = Array.from(probs.subarray(j * nC, (j + 1) * nC));
-        let best = 0;
-        for (let c = 1; c < nC; c++) if (pr[c] > pr[best]) best = c;
+        const best = argMax(pr);
         const segIndex = segments.length;
         segments.push({
           offset: Math.round(p.offset / ratio),
           length: Math.round(p.length / ratio),
           label: classes[best],
           probabilities: pr,
-          ...(opts.keepMaps ? { map: maps[j] } : {}),
+          ...(opts.keepMaps && maps[j] ? { map: maps[j] } : {}),
         });
         const segBeats = p.positions.map((position, k) => ({
           position,
@@ -399,12 +411,13 @@ export async function inferRecord(
           symbol: '',
           aami: 'N' as const,
         }));
-        const scores = beatScores(maps[j], segBeats, { length: p.length });
+        const map = maps[j];
+        const scores = map ? beatScores(map, segBeats, { length: p.length }) : null;
         let top = 0;
-        for (const v of scores) if (v > top) top = v;
+        if (scores) for (const v of scores) if (v > top) top = v;
         const abnormal = best !== normalClass;
         p.beats.forEach((beat, k) => {
-          const score = top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
+          const score = !scores ? NaN : top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
           shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, halfShape));
           fromNormalSegment.push(!abnormal);
           beats.push({
@@ -413,6 +426,11 @@ export async function inferRecord(
             score,
             correlation: NaN,
             segment: segIndex,
+            rrPrev: NaN,
+            rrNext: NaN,
+            prematurity: NaN,
+            compensation: NaN,
+            cluster: 0,
             symbol: beatSource === 'annotations' ? beat.symbol : null,
           });
         });
@@ -423,13 +441,44 @@ export async function inferRecord(
     s0 = s1;
   }
   // Each beat's QRS against the record's dominant beat: the median shape of the beats in
-  // segments the model called normal (all beats when fewer than 20 are), both leads.
+  // segments the model called normal (all beats when fewer than 20 are), both leads; its
+  // rhythm (RR intervals within its run) and its morphology cluster; then the beat rule.
   const normalShapes = shapes.filter((_, i) => fromNormalSegment[i]);
   const template = medianShape(normalShapes.length >= 20 ? normalShapes : shapes);
+  // A new run starts after an excluded stretch or a beat too long for any segment (skipped).
+  const keptIndex = new Map<number, number>();
+  const runOf = new Map<number, number>();
+  let at = 0;
+  runs.forEach((run, r) =>
+    run.forEach((b) => {
+      keptIndex.set(b.sample, at++);
+      runOf.set(b.sample, r);
+    }),
+  );
+  const runStarts = new Set<number>();
+  for (let i = 1; i < beats.length; i++) {
+    const [a, b] = [beats[i - 1].sample, beats[i].sample];
+    if (runOf.get(a) !== runOf.get(b) || keptIndex.get(b) !== (keptIndex.get(a) ?? -2) + 1) {
+      runStarts.add(i);
+    }
+  }
+  const rhythm = rhythmFeatures(
+    beats.map((b) => b.sample),
+    fsIn,
+    runStarts,
+  );
+  const clusters = clusterShapes(shapes);
   beats.forEach((b, i) => {
     b.correlation = template ? pearson(shapes[i], template) : NaN;
-    b.label = labelBeat(segments[b.segment].label, b.score, b.correlation, rule);
+    Object.assign(b, rhythm[i]);
+    b.cluster = clusters[i];
   });
+  const labels = labelBeats(
+    beats,
+    segments.map((s) => s.label),
+    rule,
+  );
+  beats.forEach((b, i) => (b.label = labels[i]));
   if (normalClass < 0) {
     warnings.push(
       `the model's classes (${classes.join(', ')}) have no NORMAL class: every segment is called abnormal, so every segment flags a beat; train with --task normal-apb-pvc for a scan`,
@@ -449,6 +498,13 @@ export async function inferRecord(
     excluded,
     nBeatsExcluded,
   };
+}
+
+/** Index of the largest value (the first of ties). */
+function argMax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
+  return best;
 }
 
 /** A lead with its excluded stretches (and any other non-finite sample) set to 0. */

@@ -1,0 +1,223 @@
+/**
+ * The beat rule: how a scan turns segment classes and per-beat map scores into AAMI beat labels
+ * (N, S, V), with label-free record context a Holter reader uses too — the beat's rhythm
+ * (premature, or followed by a compensatory pause) and its morphology cluster.
+ *
+ * 1. Candidates (`beatCandidate`): every beat of a normal segment is N; in a segment classified
+ *    PVC (APB, or any other abnormal class) a beat whose map score reaches `beatThreshold` × the
+ *    segment's top score is a V (S) candidate; a V candidate must also have a QRS that correlates
+ *    below `maxCorrelation` with the record's dominant beat.
+ * 2. Rhythm (`rhythmFeatures`): each beat's RR interval before and after it, over the local
+ *    reference RR (the median of the RR intervals of the 8 beats either side, the beat's own two
+ *    left out), so sinus-rate changes cancel: `prematurity` < 1 is early, `compensation` > 1 is
+ *    a longer pause after it.
+ * 3. Clusters (`clusterShapes`): beats grouped by QRS morphology (leader clustering on the
+ *    correlation of their QRS windows), deterministic in time order.
+ * 4. With `maxPrematurity` or `minCompensation` set, a V candidate stays V only when its
+ *    morphology cluster is ectopic by rhythm: at least half of the cluster's V candidates are
+ *    premature (< maxPrematurity) or followed by a pause (> minCompensation). Clusters with fewer
+ *    than 3 candidates decide beat by beat. So a late-coupled PVC with the shape of the record's
+ *    premature ones is still V, and a second normal morphology (a bundle branch block beside
+ *    normal beats, not premature) is not, however different it looks.
+ *
+ * No beat labels enter: the RR intervals come from the R peaks (annotated or detected), the
+ * clusters from the signal, and the rule's parameters are chosen on a model's training records
+ * (scripts/tune-beat-threshold.ts).
+ */
+import type { AamiClass } from '../ecg/types';
+
+/** The beat rule's parameters (chosen per model on its training records; model.json → meta). */
+export interface BeatRule {
+  /** Fraction of the segment's top beat score a beat must reach. */
+  beatThreshold: number;
+  /** A V beat's QRS must correlate below this with the record's dominant beat; absent: no bound. */
+  maxCorrelation?: number;
+  /** A rhythm sign: the RR before the beat under this × the local reference RR. */
+  maxPrematurity?: number;
+  /** A rhythm sign: the RR after the beat over this × the local reference RR. */
+  minCompensation?: number;
+}
+
+/** What the rule reads of one beat. */
+export interface RuleBeat {
+  /** Map score over the segment's top beat score, 0..1. */
+  score: number;
+  /** QRS correlation with the record's dominant beat (NaN: unknown). */
+  correlation: number;
+  /** Index of the beat's segment. */
+  segment: number;
+  /** RR before / local reference RR (NaN at a record or run edge). */
+  prematurity: number;
+  /** RR after / local reference RR (NaN at a record or run edge). */
+  compensation: number;
+  /** Morphology cluster index (see clusterShapes). */
+  cluster: number;
+}
+
+const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
+const isSupraventricularClass = (c: string): boolean => /^(apb|apc|s|sveb|pac)$/i.test(c);
+
+/** Step 1 of the rule for one beat: its label before rhythm and clusters are considered. */
+export function beatCandidate(
+  segmentClass: string,
+  score: number,
+  correlation: number,
+  rule: BeatRule,
+): AamiClass {
+  if (isNormalClass(segmentClass) || !(score >= rule.beatThreshold)) return 'N';
+  if (isSupraventricularClass(segmentClass)) return 'S';
+  return rule.maxCorrelation !== undefined && correlation >= rule.maxCorrelation ? 'N' : 'V';
+}
+
+/** Candidates in a cluster below which the cluster decides nothing (each beat decides). */
+const MIN_CLUSTER_CANDIDATES = 3;
+
+/** The whole rule over a record's beats (see the module comment). */
+export function labelBeats(
+  beats: readonly RuleBeat[],
+  segmentClasses: readonly string[],
+  rule: BeatRule,
+): AamiClass[] {
+  const labels = beats.map((b) =>
+    beatCandidate(segmentClasses[b.segment], b.score, b.correlation, rule),
+  );
+  if (rule.maxPrematurity === undefined && rule.minCompensation === undefined) return labels;
+  const early = rule.maxPrematurity ?? -Infinity;
+  const pause = rule.minCompensation ?? Infinity;
+  const rhythmic = (b: RuleBeat): boolean => b.prematurity < early || b.compensation > pause;
+  const candidates = new Map<number, number>();
+  const rhythmicCount = new Map<number, number>();
+  beats.forEach((b, i) => {
+    if (labels[i] !== 'V') return;
+    candidates.set(b.cluster, (candidates.get(b.cluster) ?? 0) + 1);
+    if (rhythmic(b)) rhythmicCount.set(b.cluster, (rhythmicCount.get(b.cluster) ?? 0) + 1);
+  });
+  return labels.map((label, i) => {
+    if (label !== 'V') return label;
+    const b = beats[i];
+    const n = candidates.get(b.cluster) ?? 0;
+    const ectopic =
+      n >= MIN_CLUSTER_CANDIDATES ? 2 * (rhythmicCount.get(b.cluster) ?? 0) >= n : rhythmic(b);
+    return ectopic ? 'V' : 'N';
+  });
+}
+
+export interface RhythmFeatures {
+  /** RR interval before / after the beat in seconds (NaN at a run edge). */
+  rrPrev: number;
+  rrNext: number;
+  prematurity: number;
+  compensation: number;
+}
+
+/** Beats either side whose RR intervals form the local reference. */
+const REFERENCE_BEATS = 8;
+
+/**
+ * RR features of consecutive beats (`samples` sorted, at `fs`); `runStarts` marks beats that
+ * begin a new run (after an excluded stretch), across which no interval is measured.
+ */
+export function rhythmFeatures(
+  samples: readonly number[],
+  fs: number,
+  runStarts: ReadonlySet<number> = new Set(),
+): RhythmFeatures[] {
+  const n = samples.length;
+  // rr[k]: the interval ending at beat k (NaN when k starts a run).
+  const rr = new Float64Array(n).fill(NaN);
+  for (let k = 1; k < n; k++) if (!runStarts.has(k)) rr[k] = (samples[k] - samples[k - 1]) / fs;
+  const window: number[] = [];
+  return Array.from({ length: n }, (_, i) => {
+    window.length = 0;
+    for (let k = i - REFERENCE_BEATS; k <= i + REFERENCE_BEATS + 1; k++) {
+      if (k < 1 || k >= n || k === i || k === i + 1) continue;
+      if (Number.isFinite(rr[k]) && sameRun(k, i, runStarts)) window.push(rr[k]);
+    }
+    window.sort((a, b) => a - b);
+    const ref = window.length >= 2 ? window[window.length >> 1] : NaN;
+    const rrPrev = rr[i];
+    const rrNext = i + 1 < n ? rr[i + 1] : NaN;
+    return { rrPrev, rrNext, prematurity: rrPrev / ref, compensation: rrNext / ref };
+  });
+}
+
+/** Whether interval k (ending at beat k) lies in beat i's run. */
+function sameRun(k: number, i: number, runStarts: ReadonlySet<number>): boolean {
+  if (runStarts.size === 0) return true;
+  const [lo, hi] = k <= i ? [k, i] : [i + 1, k - 1];
+  for (let j = lo; j <= hi; j++) if (runStarts.has(j)) return false;
+  return true;
+}
+
+/** Largest number of morphology clusters; later beats join the closest one. */
+const MAX_CLUSTERS = 48;
+/** Members whose mean forms a cluster's template. */
+const TEMPLATE_MEMBERS = 32;
+
+/**
+ * Leader clustering of equally long beat shapes in time order: a beat joins the cluster whose
+ * template (the mean of its first members) it correlates with best when that reaches
+ * `minCorrelation`, else it starts a new cluster (up to MAX_CLUSTERS). Returns each beat's
+ * cluster index (clusters numbered by first appearance).
+ */
+export function clusterShapes(shapes: readonly Float32Array[], minCorrelation = 0.9): Int32Array {
+  const out = new Int32Array(shapes.length);
+  if (shapes.length === 0) return out;
+  const len = shapes[0].length;
+  const sums: Float64Array[] = [];
+  const counts: number[] = [];
+  const templates: Float64Array[] = []; // zero-mean, unit-norm
+  const unit = new Float64Array(len);
+  shapes.forEach((shape, i) => {
+    if (!normalise(shape, unit)) {
+      out[i] = 0; // a flat shape: the first cluster, it matches nothing
+      if (templates.length === 0) addCluster(shape);
+      return;
+    }
+    let best = -1;
+    let bestR = -Infinity;
+    templates.forEach((t, c) => {
+      let r = 0;
+      for (let k = 0; k < len; k++) r += unit[k] * t[k];
+      if (r > bestR) {
+        bestR = r;
+        best = c;
+      }
+    });
+    if (best < 0 || (bestR < minCorrelation && templates.length < MAX_CLUSTERS)) {
+      best = addCluster(shape);
+    } else if (counts[best] < TEMPLATE_MEMBERS) {
+      for (let k = 0; k < len; k++) sums[best][k] += shape[k];
+      counts[best]++;
+      normalise(sums[best], templates[best]);
+    }
+    out[i] = best;
+  });
+  return out;
+
+  function addCluster(shape: Float32Array): number {
+    sums.push(Float64Array.from(shape));
+    counts.push(1);
+    const t = new Float64Array(len);
+    normalise(shape, t);
+    templates.push(t);
+    return templates.length - 1;
+  }
+}
+
+/** Zero-mean, unit-norm copy of `x` into `out`; false when `x` is constant. */
+function normalise(x: ArrayLike<number>, out: Float64Array): boolean {
+  const n = x.length;
+  let m = 0;
+  for (let k = 0; k < n; k++) m += x[k];
+  m /= n;
+  let ss = 0;
+  for (let k = 0; k < n; k++) {
+    out[k] = x[k] - m;
+    ss += out[k] * out[k];
+  }
+  if (!(ss > 0)) return false;
+  const inv = 1 / Math.sqrt(ss);
+  for (let k = 0; k < n; k++) out[k] *= inv;
+  return true;
+}

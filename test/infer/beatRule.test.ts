@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  beatCandidate,
+  clusterShapes,
+  labelBeats,
+  rhythmFeatures,
+  type RuleBeat,
+} from '../../src-main/infer/beatRule';
+import { createRng } from '../../src-main/random';
+
+describe('beatCandidate', () => {
+  const rule = { beatThreshold: 0.4, maxCorrelation: 0.9 };
+  it('normal segments give N; abnormal ones V/S above the threshold', () => {
+    expect(beatCandidate('NORMAL', 1, 0, rule)).toBe('N');
+    expect(beatCandidate('PVC', 0.39, 0, rule)).toBe('N');
+    expect(beatCandidate('PVC', 0.4, 0.5, rule)).toBe('V');
+    expect(beatCandidate('APB', 0.4, 0.99, rule)).toBe('S'); // S keeps a normal QRS
+  });
+  it('a V candidate must not look like the dominant beat', () => {
+    expect(beatCandidate('PVC', 1, 0.9, rule)).toBe('N');
+    expect(beatCandidate('PVC', 1, 0.95, { beatThreshold: 0.4 })).toBe('V');
+  });
+});
+
+describe('rhythmFeatures', () => {
+  it('measures RR intervals against the local reference and ignores rate changes', () => {
+    // Sinus at 1.0 s, then 0.6 s; a premature beat (0.6 of the RR) with a full pause after it.
+    const t: number[] = [];
+    let x = 0;
+    for (let i = 0; i < 20; i++) t.push((x += 1));
+    const ectopic = t.length;
+    t.push(x + 0.6);
+    x += 2;
+    t.push(x);
+    for (let i = 0; i < 20; i++) t.push((x += 0.6));
+    const f = rhythmFeatures(
+      t.map((s) => s * 360),
+      360,
+    );
+    expect(f[ectopic].rrPrev).toBeCloseTo(0.6, 6);
+    expect(f[ectopic].prematurity).toBeCloseTo(0.6, 6);
+    expect(f[ectopic].compensation).toBeCloseTo(1.4, 6);
+    expect(f[5].prematurity).toBeCloseTo(1, 6);
+    expect(f[t.length - 5].prematurity).toBeCloseTo(1, 6); // the faster rate is its own reference
+    expect(Number.isNaN(f[0].rrPrev)).toBe(true);
+    expect(Number.isNaN(f[t.length - 1].rrNext)).toBe(true);
+  });
+  it('measures no interval across a run break', () => {
+    const samples = Array.from({ length: 30 }, (_, i) => i * 300 + (i >= 15 ? 5000 : 0));
+    const f = rhythmFeatures(samples, 300, new Set([15]));
+    expect(Number.isNaN(f[15].rrPrev)).toBe(true);
+    expect(Number.isNaN(f[14].rrNext)).toBe(true);
+    expect(f[16].prematurity).toBeCloseTo(1, 6);
+    expect(f[14].prematurity).toBeCloseTo(1, 6);
+  });
+});
+
+describe('clusterShapes', () => {
+  it('separates two morphologies and keeps noisy copies together, deterministically', () => {
+    const rng = createRng(7);
+    const a = Float32Array.from({ length: 40 }, (_, k) => Math.exp(-((k - 20) ** 2) / 8));
+    const b = Float32Array.from({ length: 40 }, (_, k) => -Math.sin((k / 40) * 2 * Math.PI));
+    const noisy = (s: Float32Array): Float32Array =>
+      Float32Array.from(s, (v) => v + 0.05 * (rng.next() - 0.5));
+    const shapes = Array.from({ length: 60 }, (_, i) => noisy(i % 3 === 2 ? b : a));
+    const c = clusterShapes(shapes);
+    expect(c[0]).toBe(0);
+    expect(c[2]).toBe(1);
+    shapes.forEach((_, i) => expect(c[i]).toBe(i % 3 === 2 ? 1 : 0));
+    expect(Array.from(clusterShapes(shapes))).toEqual(Array.from(c));
+  });
+});
+
+describe('labelBeats with the rhythm rule', () => {
+  const beat = (over: Partial<RuleBeat>): RuleBeat => ({
+    score: 1,
+    correlation: 0,
+    segment: 0,
+    prematurity: 1,
+    compensation: 1,
+    cluster: 1,
+    ...over,
+  });
+  const rule = { beatThreshold: 0.4, maxPrematurity: 0.9, minCompensation: 1.15 };
+
+  it('without rhythm bounds it is the candidate rule', () => {
+    const beats = [beat({}), beat({ score: 0.1 })];
+    expect(labelBeats(beats, ['PVC'], { beatThreshold: 0.4 })).toEqual(['V', 'N']);
+  });
+
+  it('a cluster of non-premature candidates (a second normal morphology) is N', () => {
+    const beats = Array.from({ length: 10 }, (_, i) =>
+      beat({ prematurity: 1 + 0.01 * i, compensation: 1 }),
+    );
+    beats[3].prematurity = 0.8; // one happens to be early: the cluster still decides
+    expect(labelBeats(beats, ['PVC'], rule)).toEqual(Array(10).fill('N'));
+  });
+
+  it('a cluster of premature candidates is V, late-coupled members included', () => {
+    const beats = Array.from({ length: 10 }, (_, i) =>
+      beat({ prematurity: i < 7 ? 0.7 : 1, compensation: i < 7 ? 1.3 : 1 }),
+    );
+    expect(labelBeats(beats, ['PVC'], rule)).toEqual(Array(10).fill('V'));
+  });
+
+  it('small clusters decide beat by beat, and either rhythm sign suffices', () => {
+    const beats = [
+      beat({ cluster: 5, prematurity: 0.7 }),
+      beat({ cluster: 6, compensation: 1.3 }),
+      beat({ cluster: 7 }),
+      beat({ cluster: 8, prematurity: NaN, compensation: NaN }),
+    ];
+    expect(labelBeats(beats, ['PVC'], rule)).toEqual(['V', 'V', 'N', 'N']);
+  });
+
+  it('leaves S and N alone', () => {
+    const beats = [beat({ segment: 0 }), beat({ segment: 1 })];
+    expect(labelBeats(beats, ['APB', 'NORMAL'], rule)).toEqual(['S', 'N']);
+  });
+});
