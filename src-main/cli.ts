@@ -9,6 +9,7 @@ import { registerDataCommands } from './cli/data';
 import { registerTrainCommands } from './cli/train';
 import { registerEvaluateCommands } from './cli/evaluate';
 import { registerBeatCommands } from './cli/beats';
+import { registerReportCommands } from './cli/report';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerTrainCommands(program);
   registerEvaluateCommands(program);
+  registerReportCommands(program);
   registerBeatCommands(program);
   return program;
 }

@@ -74,7 +74,8 @@ export function ablationMarkdown(r: AblationResult): string {
   return out.join('\n') + '\n';
 }
 
-const esc = (s: string): string =>
+/** Escapes text for HTML and SVG (element content and quoted attributes). */
+export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function svgOpen(width: number, height: number, title: string): string {

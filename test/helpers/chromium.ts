@@ -4,6 +4,7 @@
  */
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../src-main/holter/pdf';
 
 export const CHROMIUM = process.env.BEATLENS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -18,15 +19,6 @@ export function launchChromium(
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     viewport,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
 }
