@@ -9,10 +9,15 @@
  *
  *   npx tsx scripts/tune-beat-threshold.ts --model runs/default/model [--write] [--beats-dir D]
  *
+ * With --cv-run DIR (a `beatlens cv mitdb --records ds1 --protocol patient` run of the same
+ * training command) each DS1 record is scanned by the fold model that never saw it, so the rule
+ * is chosen on out-of-fold scans, as the shipped model will meet new patients, and then written
+ * into --model (trained on all of DS1).
+ *
  * Prints the sweep table; without --write nothing is changed. --beats-dir keeps each record's
  * beats CSV (the scan's columns, as `beatlens scan --beats-csv` writes them).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   compareBeats,
@@ -47,19 +52,32 @@ async function main(): Promise<void> {
   const mitdb = resolve(arg('data-dir') ?? join(dataRoot(), 'mitdb'));
   const { model, info, dir } = await loadModelAsset(arg('model'));
   const beatsDir = arg('beats-dir');
+  // Which model scans which record: the model itself on every DS1 record, or with --cv-run each
+  // fold's model on the records it did not train on (patient-grouped folds over DS1).
+  const cvRun = arg('cv-run');
+  const jobs: Array<{ modelDir: string | null; records: string[] }> = cvRun
+    ? foldsOf(resolve(cvRun))
+    : [{ modelDir: null, records: [...DS1_RECORDS] }];
   const scans = [];
-  for (const rec of DS1_RECORDS) {
-    const { record, beats } = loadRecordFile(join(mitdb, `${rec}.hea`));
-    const r = await scanRecord(model, record, beats, { info, thresholdFraction: 1 });
-    scans.push({ rec, r, ref: readBxbReference(join(mitdb, `${rec}.atr`)) });
-    if (beatsDir) {
-      mkdirSync(beatsDir, { recursive: true });
-      writeFileAtomic(
-        join(beatsDir, `${rec}.csv`),
-        scanBeatsCsv(r, record.fs, model.config.classes),
-      );
+  for (const job of jobs) {
+    const asset = job.modelDir ? await loadModelAsset(job.modelDir) : { model, info };
+    for (const rec of job.records) {
+      const { record, beats } = loadRecordFile(join(mitdb, `${rec}.hea`));
+      const r = await scanRecord(asset.model, record, beats, {
+        info: asset.info,
+        thresholdFraction: 1,
+      });
+      scans.push({ rec, r, ref: readBxbReference(join(mitdb, `${rec}.atr`)) });
+      if (beatsDir) {
+        mkdirSync(beatsDir, { recursive: true });
+        writeFileAtomic(
+          join(beatsDir, `${rec}.csv`),
+          scanBeatsCsv(r, record.fs, asset.model.config.classes),
+        );
+      }
+      process.stderr.write(`scanned ${rec}${job.modelDir ? ` with ${job.modelDir}` : ''}\n`);
     }
-    process.stderr.write(`scanned ${rec}\n`);
+    if (job.modelDir) asset.model.dispose();
   }
   let best = { tau: 0.5, rho: 1, p: 0, c: Infinity, f1: -1 };
   console.log('tau  rho  p    c      VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
@@ -112,12 +130,34 @@ async function main(): Promise<void> {
       maxCorrelation: best.rho < 1 ? best.rho : undefined,
       maxPrematurity: best.p > 0 ? best.p : undefined,
       minCompensation: Number.isFinite(best.c) ? best.c : undefined,
-      beatThresholdChosenOn: `MIT-BIH DS1 (training records, annotated beats): best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}} (1: none) × p ∈ {${PREMATURITIES.join(', ')}} (0: none) × c ∈ {${COMPENSATIONS.join(', ')}}`,
+      beatThresholdChosenOn: `MIT-BIH DS1, annotated beats, ${cvRun ? `each record scanned by a fold model that did not train on it (${jobs.length} patient-grouped folds of ${cvRun.replace(/.*runs\//, 'runs/')})` : 'the model itself (its training records)'}: best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}} (1: none) × p ∈ {${PREMATURITIES.join(', ')}} (0: none) × c ∈ {${COMPENSATIONS.join(', ')}}`,
     };
     writeJsonAtomic(path, manifest);
     console.log(`wrote beatThreshold ${best.tau} into ${path}`);
   }
   model.dispose();
+}
+
+/** Each fold's model and held-out records (the records of its predictions.json) in a cv run. */
+function foldsOf(runDir: string): Array<{ modelDir: string; records: string[] }> {
+  const run = readdirSync(runDir)
+    .map((d) => join(runDir, d))
+    .find((d) => existsSync(join(d, 'folds')));
+  if (!run) throw new Error(`${runDir}: no cross-validation run (no */folds) in it`);
+  const folds = readdirSync(join(run, 'folds')).sort();
+  return folds.map((f) => {
+    const dirOf = join(run, 'folds', f);
+    if (!existsSync(join(dirOf, 'result.json'))) {
+      throw new Error(`${dirOf}: fold ${f} has not finished (no result.json)`);
+    }
+    const preds = JSON.parse(readFileSync(join(dirOf, 'predictions.json'), 'utf8')) as {
+      segments: Array<{ recordId: string }>;
+    };
+    return {
+      modelDir: join(dirOf, 'model'),
+      records: [...new Set(preds.segments.map((s) => s.recordId))].sort(),
+    };
+  });
 }
 
 void main().catch((e: unknown) => {
