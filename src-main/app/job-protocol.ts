@@ -3,7 +3,7 @@
  * cross-validation, whole-record inference for the viewer and grade studies, flagged-beat
  * scans). Plain structured-clone data only.
  */
-import type { EcgRecord, Beat } from '../ecg/types';
+import type { AamiClass, EcgRecord, Beat } from '../ecg/types';
 import type { Protocol } from '../train/crossValidation';
 import type { TrainFold, TrainProgress } from '../ipc/contract';
 import type { RecordMaps } from './record-maps';
@@ -51,6 +51,19 @@ export interface ScanJobRequest {
   minProbability: number;
 }
 
+/** One beat of a finished scan, as the review store keeps it. */
+export interface ScannedBeat {
+  sample: number;
+  label: AamiClass;
+  score: number;
+  correlation: number | null;
+  segmentLabel: string;
+  /** Probability of the segment's predicted class. */
+  segmentProbability: number;
+  /** The annotation symbol when the scan used the record's annotations, else null. */
+  symbol: string | null;
+}
+
 export type JobRequest = TrainJobRequest | InferJobRequest | ScanJobRequest;
 
 /** Training messages are the renderer's events without the job id (main adds it). */
@@ -65,12 +78,9 @@ export type WorkerMessage =
   | { type: 'scan-progress'; done: number; total: number }
   | {
       type: 'scan-done';
-      flagged: Array<{
-        sample: number;
-        score: number;
-        segmentLabel: string;
-        segmentProbability: number;
-      }>;
+      /** Every labelled beat of the record (the review keeps them all). */
+      beats: ScannedBeat[];
+      beatSource: 'annotations' | 'detector';
       note: string;
     }
   | { type: 'error'; code: string; message: string };

@@ -260,12 +260,19 @@ async function runScan(req: ScanJobRequest): Promise<void> {
     const flagged = res.flagged.filter((b) => b.segmentProbability >= req.minProbability);
     post({
       type: 'scan-done',
-      flagged: flagged.map((b) => ({
-        sample: b.sample,
-        score: b.score,
-        segmentLabel: b.segmentLabel,
-        segmentProbability: b.segmentProbability,
-      })),
+      beats: res.beats.map((b) => {
+        const seg = res.segmentsOf[b.segment];
+        return {
+          sample: b.sample,
+          label: b.label,
+          score: b.score,
+          correlation: Number.isFinite(b.correlation) ? b.correlation : null,
+          segmentLabel: seg.label,
+          segmentProbability: Math.max(...seg.probabilities),
+          symbol: b.symbol,
+        };
+      }),
+      beatSource: res.beatSource,
       note: `${name}: ${res.nSegments} segments, ${res.nBeats} beats (${res.beatSource}), ${flagged.length} flagged`,
     });
   } finally {

@@ -19,7 +19,7 @@ import type { WindowInference } from './records';
 import { StudyService } from './studies';
 import type { PoolName } from './studies';
 import { JobRunner } from './jobs';
-import { FlagService } from './flags';
+import { ReviewService } from './review';
 import { DEMO, ensureDemoInStore, storedPools } from './demo';
 import { initBackend } from '../model/backend';
 import { openStore } from '../store/index';
@@ -62,9 +62,9 @@ export interface AppServices {
   models: ModelChoice;
   /** Each record's inference with that model (run in the job worker). */
   inferences: RecordInferences;
-  /** Grade studies and flagged-beat reviews live in the store; null when it could not open. */
+  /** Grade studies and beat reviews of scans live in the store; null when it could not open. */
   studies: StudyService | null;
-  flags: FlagService | null;
+  reviews: ReviewService | null;
   store: Store | null;
   close(): void;
 }
@@ -132,7 +132,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     }
   }
   const studies = store ? new StudyService(store) : null;
-  const flags = store ? new FlagService(store) : null;
+  const reviews = store ? new ReviewService(store, (id) => library.get(id)) : null;
   const libraryDir = join(home, 'models');
   const models = new ModelChoice({
     libraryDir,
@@ -153,7 +153,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     notes.push('demo segment pool unavailable (no store)');
 
   const requireStudies = (): StudyService => studies ?? unavailable('grade studies', 'the store');
-  const requireFlags = (): FlagService => flags ?? unavailable('flagged-beat review', 'the store');
+  const requireReviews = (): ReviewService => reviews ?? unavailable('beat review', 'the store');
   /** Study pools: the demo's stored segments, or the other pvc-apb segments in the store. */
   const poolFor = (name: PoolName): { name: PoolName; segments: StoredSegmentInfo[] } => {
     if (name === 'demo') {
@@ -184,7 +184,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           model: Boolean(model),
           training: demoSegments.length > 0,
           study: Boolean(studies && model),
-          scan: Boolean(flags && model),
+          scan: Boolean(reviews && model),
         },
         notes: note ? [...notes, note] : notes,
         model: model?.info ?? null,
@@ -321,7 +321,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'jobs:events': ({ jobId }) => jobs.events(jobId),
     'scan:start': ({ recordId, minProbability }) => {
       const { record, beats } = library.get(recordId);
-      const flagService = requireFlags();
+      const reviewService = requireReviews();
+      const min = minProbability ?? 0.5;
       const model = models.require();
       return jobs.start(
         'scan',
@@ -330,20 +331,24 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           modelDir: model.dir,
           record,
           beats,
-          minProbability: minProbability ?? 0.5,
+          minProbability: min,
         },
         (m, job) => {
           if (m.type === 'scan-progress') return { ...m, jobId: job.id, recordId };
-          if (m.type === 'scan-done') flagService.replace(recordId, m.flagged, model.name);
+          if (m.type === 'scan-done') {
+            reviewService.saveScan(recordId, m, { modelName: model.name, minProbability: min });
+          }
           return null;
         },
       );
     },
-    'flags:list': ({ recordId }) => requireFlags().list(recordId),
-    'flags:review': ({ recordId, flagId, decision }) =>
-      requireFlags().review(recordId, flagId, decision),
-    'flags:export': ({ recordId, format }) =>
-      requireFlags().export(recordId, format, library.get(recordId).record.fs),
+    'review:scans': ({ recordId }) => requireReviews().scans(recordId),
+    'review:beats': ({ scanId }) => requireReviews().beats(scanId),
+    'review:label': ({ scanId, samples, label }) => requireReviews().label(scanId, samples, label),
+    'review:undo': ({ scanId }) => requireReviews().undo(scanId),
+    'review:redo': ({ scanId }) => requireReviews().redo(scanId),
+    'review:templates': ({ scanId, label }) => requireReviews().templates(scanId, label),
+    'review:export': ({ scanId, format }) => requireReviews().export(scanId, format),
   };
 
   return {
@@ -353,7 +358,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     models,
     inferences,
     studies,
-    flags,
+    reviews,
     store,
     close: () => {
       void jobs.close();

@@ -35,9 +35,13 @@ export const API_METHODS = {
   listJobs: 'jobs:list',
   jobEvents: 'jobs:events',
   startScan: 'scan:start',
-  listFlags: 'flags:list',
-  reviewFlag: 'flags:review',
-  exportFlags: 'flags:export',
+  listScans: 'review:scans',
+  reviewBeats: 'review:beats',
+  labelBeats: 'review:label',
+  undoReview: 'review:undo',
+  redoReview: 'review:redo',
+  beatTemplates: 'review:templates',
+  exportReview: 'review:export',
 } as const;
 
 export type ApiMethod = keyof typeof API_METHODS;
@@ -225,17 +229,90 @@ export interface JobSummary {
   message: string;
 }
 
-export interface FlaggedBeatRow {
-  id: string;
+/** A reviewer's beat label: an AAMI class, or 'artefact' (not a beat). */
+export type ReviewLabel = 'N' | 'S' | 'V' | 'F' | 'Q' | 'artefact';
+
+/** A whole-record scan kept in the store for review. */
+export interface ScanSummary {
+  id: number;
   recordId: string;
-  sample: number;
-  /** Attention at the beat (0..1). */
-  attention: number;
-  segmentLabel: string;
-  probability: number;
-  decision: 'accepted' | 'rejected' | 'pending';
-  /** The model whose scan flagged the beat (null for scans of older builds). */
+  /** The model whose labels the scan holds (null when unknown). */
   model: string | null;
+  beatSource: 'annotations' | 'detector';
+  fs: number;
+  /** Beats count as flagged when not N and their segment's probability reaches this. */
+  minProbability: number;
+  createdAt: string;
+  nBeats: number;
+  /** Beats the reviewer has labelled. */
+  nReviewed: number;
+}
+
+export interface ReviewBeatRow {
+  sample: number;
+  /** The model's label (kept as it was). */
+  machineLabel: string;
+  /** The reviewer's label; null where the beat has not been relabelled. */
+  reviewerLabel: ReviewLabel | null;
+  /** The beat's map score, 0..1 of its segment's top beat. */
+  score: number;
+  segmentLabel: string;
+  segmentProbability: number;
+  /** The record's own annotation symbol at the beat; null where it has none. */
+  reference: string | null;
+  flagged: boolean;
+}
+
+export interface ReviewHistoryInfo {
+  canUndo: boolean;
+  canRedo: boolean;
+  nDecisions: number;
+}
+
+export interface ReviewBeats {
+  scan: ScanSummary;
+  beats: ReviewBeatRow[];
+  history: ReviewHistoryInfo;
+  /** True when the record had annotations (the reference column means something). */
+  hasReference: boolean;
+}
+
+/** What a relabel, undo or redo changed. */
+export interface ReviewUpdate {
+  changed: Array<{ sample: number; reviewerLabel: ReviewLabel | null }>;
+  history: ReviewHistoryInfo;
+}
+
+export interface TemplateCluster {
+  size: number;
+  /** Fewer than 5 % of the label's beats. */
+  odd: boolean;
+  meanCorrelation: number;
+  /** R-peak samples of the cluster's beats (what a cluster relabel sends back). */
+  samples: number[];
+  /** Mean waveform and some members' waveforms, `2 × halfWindow + 1` samples each (lead units). */
+  mean: number[];
+  traces: number[][];
+}
+
+/** Beats of one (effective) label superimposed on R and clustered by QRS morphology. */
+export interface TemplateView {
+  scanId: number;
+  label: ReviewLabel;
+  lead: string;
+  unit: string;
+  fs: number;
+  halfWindow: number;
+  nBeats: number;
+  clusters: TemplateCluster[];
+}
+
+/** An exported file: text (CSV, JSON) or bytes in base64 (a WFDB annotation file). */
+export interface FileExport {
+  fileName: string;
+  mimeType: string;
+  text: string | null;
+  base64: string | null;
 }
 
 export interface Results {
@@ -259,9 +336,13 @@ export interface Results {
   'jobs:list': JobSummary[];
   'jobs:events': AppEvent[];
   'scan:start': JobSummary;
-  'flags:list': FlaggedBeatRow[];
-  'flags:review': FlaggedBeatRow;
-  'flags:export': ExportResult;
+  'review:scans': ScanSummary[];
+  'review:beats': ReviewBeats;
+  'review:label': ReviewUpdate;
+  'review:undo': ReviewUpdate;
+  'review:redo': ReviewUpdate;
+  'review:templates': TemplateView;
+  'review:export': FileExport;
 }
 
 /** One finished epoch of one fold, as the training worker reports it. */

@@ -8,6 +8,8 @@ import { MAX_UPLOAD_BYTES } from './contract';
 import type { Channel } from './contract';
 
 const id = z.string().min(1).max(200);
+const scanId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const reviewLabel = z.enum(['N', 'S', 'V', 'F', 'Q', 'artefact']);
 const seed = z
   .number()
   .int()
@@ -103,13 +105,18 @@ export const argSchemas = {
     /** Only segments whose predicted class has at least this probability. */
     minProbability: z.number().min(0).max(1).optional(),
   }),
-  'flags:list': z.strictObject({ recordId: id }),
-  'flags:review': z.strictObject({
-    recordId: id,
-    flagId: id,
-    decision: z.enum(['accepted', 'rejected', 'pending']),
+  'review:scans': z.strictObject({ recordId: id }),
+  'review:beats': z.strictObject({ scanId }),
+  'review:label': z.strictObject({
+    scanId,
+    /** The beats (R-peak samples of the scan) to relabel as one decision: a beat, a range, a cluster. */
+    samples: z.array(z.number().int().min(0)).min(1).max(500_000),
+    label: reviewLabel,
   }),
-  'flags:export': z.strictObject({ recordId: id, format: z.enum(['csv', 'json']) }),
+  'review:undo': z.strictObject({ scanId }),
+  'review:redo': z.strictObject({ scanId }),
+  'review:templates': z.strictObject({ scanId, label: reviewLabel }),
+  'review:export': z.strictObject({ scanId, format: z.enum(['wfdb', 'csv', 'json']) }),
 } satisfies Record<Channel, z.ZodType>;
 
 export type ArgSchemas = typeof argSchemas;

@@ -5,8 +5,8 @@
  * name and attention on a fresh start, creates a blinded grade study, grades three items with the
  * keyboard, reloads and finds the grades still there (and in the SQLite store, for a restarted
  * app), trains a model into the model library, picks it, reloads and finds the choice kept,
- * refuses a damaged model in one line, and scans a record with the shipped model. Saves a
- * screenshot of each screen to docs/screenshots/.
+ * refuses a damaged model in one line. Saves a screenshot of each screen to docs/screenshots/.
+ * Scanning and reviewing beats by keyboard: test/e2e/review.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -324,39 +324,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       expect(await page.locator('tr[data-model="damaged"]').count()).toBe(0);
       expect(existsSync(join(tmp, 'home', 'models', 'damaged'))).toBe(false);
 
-      // Back to the shipped model for the scan.
+      // Back to the shipped model.
       await page.click('tr[data-model="default"] button:has-text("Use")');
       await page.waitForSelector('tr[data-model="default"]:has-text("in use")');
-    },
-  );
-
-  it(
-    'scans a record for flagged beats and records a review decision',
-    { timeout: 240_000 },
-    async () => {
-      await page.goto(`${app.bridge.url}/#/flagged/demo-1`);
-      await page.waitForSelector(`[data-testid="scan-model"]:has-text("${SHIPPED_NAME}")`);
-      await page.click('button:has-text("Scan whole record")');
-      await page.waitForSelector(
-        '[data-testid="scan-state"]:text-matches("Scan (done|failed|cancelled)")',
-        {
-          timeout: INFER_MS,
-        },
-      );
-      expect(await page.textContent('[data-testid="scan-state"]')).toContain('Scan done');
-      expect(await page.textContent('[data-testid="flags-model"]')).toContain(SHIPPED_NAME);
-      await page.waitForSelector('[data-testid="flag-table"] button:has-text("Accept")');
-      await page.keyboard.press('a');
-      await expect.poll(() => page.textContent('[data-testid="flag-table"]')).toContain('accepted');
-      // The beat in context, with the shipped model's map of the record once it is inferred.
-      await page.waitForSelector('[data-testid="flag-plot"][data-has-attention="true"]', {
-        timeout: INFER_MS,
-      });
-      await page.screenshot({ path: join(SHOTS, 'flagged.png') });
-      const flags = app.services.impl['flags:list']({ recordId: 'demo-1' }) as unknown as Array<{
-        decision: string;
-      }>;
-      expect(flags.filter((f) => f.decision === 'accepted')).toHaveLength(1);
     },
   );
 });

@@ -47,7 +47,9 @@ const BAD: Array<[string, unknown, RegExp]> = [
   ],
   ['train:start', { task: 'pvc-apb', method: 'magic' }, /method/],
   ['studies:export', { studyId: 's1', format: 'xlsx' }, /format/],
-  ['flags:review', { recordId: 'r', flagId: 'f', decision: 'maybe' }, /decision/],
+  ['review:label', { scanId: 1, samples: [10], label: 'maybe' }, /label/],
+  ['review:label', { scanId: 1, samples: [], label: 'V' }, /samples/],
+  ['review:export', { scanId: 0, format: 'wfdb' }, /scanId/],
 ];
 
 describe('IPC handlers validate every argument before the core', () => {

@@ -1,7 +1,7 @@
 /**
  * The app services behind the channels: decimation for drawing, the record library's windows,
- * grade studies and flagged-beat reviews in the SQLite store (blinding, per-rater order,
- * persistence across restarts, export).
+ * grade studies in the SQLite store (blinding, per-rater order, persistence across restarts,
+ * export). Beat review has its own test: test/app/review.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { bucketMax, decimateMinMax } from '../../src-main/app/decimate';
 import { RecordLibrary } from '../../src-main/app/records';
 import { StudyService } from '../../src-main/app/studies';
 import type { StudyPool } from '../../src-main/app/studies';
-import { FlagService } from '../../src-main/app/flags';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { openStore } from '../../src-main/store/index';
 import type { Store } from '../../src-main/store/index';
@@ -249,46 +248,6 @@ describe('StudyService (SQLite store)', () => {
     expect(csv).toMatch(/^ratio,study %,50,25,25,8$/m);
     expect(csv).toMatch(/^cohen,a vs b \(n=4\),,,,1$/m);
     expect(csv).toMatch(/^itemId,segmentId,recordId,offset,label$/m);
-  });
-});
-
-describe('FlagService (SQLite store)', () => {
-  it('keeps flagged beats and decisions in the store across re-scans and restarts', () => {
-    const path = join(tmp, 'flags.sqlite');
-    const store = openStore(path);
-    const { record, beats } = synthesizeRecord({ seed: 2, durationSeconds: 20, pvcRate: 0.1 });
-    store.records.import({ record, format: 'synthetic', checksum: 'x', beats });
-    const flags = new FlagService(store);
-    const scan = [
-      { sample: 700, score: 0.91, segmentLabel: 'PVC', segmentProbability: 0.8 },
-      { sample: 1500, score: 0.7, segmentLabel: 'PVC', segmentProbability: 0.8 },
-    ];
-    const rows = flags.replace(record.id, scan, 'scan model');
-    expect(rows.every((r) => r.model === 'scan model')).toBe(true);
-    expect(rows.map((r) => [r.id, r.decision])).toEqual([
-      [`${record.id}@700`, 'pending'],
-      [`${record.id}@1500`, 'pending'],
-    ]);
-    expect(flags.review(record.id, rows[0].id, 'rejected').decision).toBe('rejected');
-    expect(flags.review(record.id, rows[0].id, 'accepted').decision).toBe('accepted');
-    expect(flags.review(record.id, rows[1].id, 'rejected').decision).toBe('rejected');
-    expect(flags.review(record.id, rows[1].id, 'pending').decision).toBe('pending');
-    expect(store.reviews.list(record.id).map((r) => r.decision)).toEqual(['reject', 'accept']);
-    expect(() => flags.review(record.id, `${record.id}@1`, 'accepted')).toThrow(/not in record/);
-    expect(() => flags.review(record.id, 'other@700', 'accepted')).toThrow(/not in record/);
-    // A re-scan keeps the decision of a beat flagged again.
-    flags.replace(record.id, [scan[0], { ...scan[1], sample: 2100 }]);
-    store.close();
-    const reopened = new FlagService(openStore(path));
-    const after = reopened.list(record.id);
-    expect(after.map((r) => [r.sample, r.decision])).toEqual([
-      [700, 'accepted'],
-      [2100, 'pending'],
-    ]);
-    expect(reopened.export(record.id, 'csv', 360).text).toMatch(
-      /,700,1\.944,0\.91,PVC,0\.8,accepted,$/m,
-    );
-    expect(() => reopened.replace('missing', scan)).toThrow(/record missing is not in the store/);
   });
 });
 
