@@ -23,6 +23,7 @@ import { reportHtml } from '../holter/report-html';
 import { defaultPdfPrinter } from '../holter/pdf';
 import { timeLabel } from '../holter/burden';
 import { writeFileAtomic } from '../train/runInfo';
+import { checkReviewerName } from '../store/report-signoffs';
 
 interface ReportFlags {
   model?: string;
@@ -36,19 +37,6 @@ interface ReportFlags {
 const err = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-/** A reviewer name is shown and printed: one line of at most 200 characters. */
-export function reviewerName(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  const name = value.trim();
-  if (name === '' || name.length > 200 || /[\p{Cc}]/u.test(name)) {
-    throw new BeatlensError(
-      'cli-invalid',
-      `--reviewer must be one line of 1 to 200 characters (got ${JSON.stringify(value.slice(0, 40))})`,
-    );
-  }
-  return name;
-}
 
 export function registerReportCommands(program: Command): void {
   program
@@ -64,7 +52,7 @@ export function registerReportCommands(program: Command): void {
     .option('--fs <hz>', 'sampling frequency (CSV only)')
     .option('--backend <name>', 'auto | wasm | cpu | tensorflow', 'auto')
     .action(async (recordPath: string, f: ReportFlags) => {
-      const reviewer = reviewerName(f.reviewer);
+      const reviewer = f.reviewer === undefined ? null : checkReviewerName(f.reviewer);
       const fs = f.fs === undefined ? undefined : Number(f.fs);
       if (fs !== undefined && !(fs > 0)) {
         throw new BeatlensError('cli-invalid', `--fs '${f.fs}' is not a frequency > 0 Hz`);

@@ -15,6 +15,7 @@ import { BeatlensError } from '../errors';
 import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { BeatReviewRepository } from './beat-reviews';
+import { ReportSignoffRepository } from './report-signoffs';
 import { FlaggedBeatRepository } from './flags';
 import { FoldRepository } from './folds';
 import { ModelRepository } from './models';
@@ -45,6 +46,8 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** Whole-record scans: every beat's machine label, the reviewer's labels, the decision log. */
   readonly beatReviews: BeatReviewRepository;
+  /** Holter report sign-offs (append-only, the signed report kept). */
+  readonly reportSignoffs: ReportSignoffRepository;
   /** Runs `fn` in one write transaction (for callers that combine repositories). */
   transaction<T>(fn: () => T): T;
   /** Row counts per table, for `beatlens info` and tests. */
@@ -81,6 +84,7 @@ const COUNTED_TABLES = [
   'scan_beats',
   'beat_labels',
   'review_decisions',
+  'report_signoffs',
 ];
 
 /**
@@ -138,6 +142,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     flaggedBeats: new FlaggedBeatRepository(db),
     settings: new SettingsRepository(db),
     beatReviews: new BeatReviewRepository(db),
+    reportSignoffs: new ReportSignoffRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     counts: () =>
       Object.fromEntries(

@@ -111,7 +111,7 @@ describe('beatlens report without Chromium, and bad input', () => {
     const bad = await runCli('report', csv, '--fs', '360', '--out', out, '--reviewer', 'a\nb');
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toMatch(/--reviewer must be one line/);
+    expect(bad.stderr).toMatch(/the reviewer's name must be one line/);
     const missing = await runCli('report', join(tmp, 'nope.hea'), '--out', out);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);

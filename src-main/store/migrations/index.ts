@@ -4,6 +4,7 @@ import { migration003 } from './003_studies_reviews';
 import { migration004 } from './004_flagged_beats';
 import { migration005 } from './005_settings_scan_model';
 import { migration006 } from './006_scan_beat_reviews';
+import { migration007 } from './007_report_signoffs';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
