@@ -9,6 +9,7 @@ import { registerDataCommands } from './cli/data';
 import { registerTrainCommands } from './cli/train';
 import { registerEvaluateCommands } from './cli/evaluate';
 import { registerBeatCommands } from './cli/beats';
+import { registerReviewCommands } from './cli/review';
 import { registerReportCommands } from './cli/report';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerEvaluateCommands(program);
   registerReportCommands(program);
   registerBeatCommands(program);
+  registerReviewCommands(program);
   return program;
 }
 

@@ -7,7 +7,11 @@
  */
 import type { Beat, EcgRecord } from '../ecg/types';
 import { clusterBeats } from '../ecg/templates';
-import { annotationCode, formatMitAnnotations } from '../ecg/wfdb/annotation-writer';
+import {
+  annotationCode,
+  formatMitAnnotations,
+  type WfdbAnnotationOut,
+} from '../ecg/wfdb/annotation-writer';
 import { formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
 import type {
@@ -269,17 +273,22 @@ export function formatReviewExport(
   };
 }
 
-/** MIT-format annotation bytes of effective labels (artefacts as '|'). */
+/** WFDB annotations of effective labels (artefacts as '|'), for the annotation writer. */
+export function reviewAnnotations(
+  labels: ReadonlyArray<{ sample: number; label: ReviewLabel }>,
+): WfdbAnnotationOut[] {
+  return labels.map((b) => {
+    const code = annotationCode(WFDB_SYMBOL_OF[b.label]);
+    if (code === null) {
+      throw new BeatlensError('review-export', `label '${b.label}' has no WFDB annotation code`);
+    }
+    return { sample: b.sample, code };
+  });
+}
+
+/** MIT-format annotation bytes of effective labels. */
 export function reviewAnnotationBytes(
   labels: ReadonlyArray<{ sample: number; label: ReviewLabel }>,
 ): Uint8Array {
-  return formatMitAnnotations(
-    labels.map((b) => {
-      const code = annotationCode(WFDB_SYMBOL_OF[b.label]);
-      if (code === null) {
-        throw new BeatlensError('review-export', `label '${b.label}' has no WFDB annotation code`);
-      }
-      return { sample: b.sample, code };
-    }),
-  );
+  return formatMitAnnotations(reviewAnnotations(labels));
 }
