@@ -71,6 +71,9 @@ interface Variant {
   method: Method;
   segmenter?: Partial<SegmenterConfig>;
   classifier?: Partial<ClassifierConfig>;
+  /** Speed kernels switched off for this model (BEATLENS_KERNELS_OFF while it runs), e.g.
+   * `--variant 'before={"kernelsOff":"bn-relu,concat-upsample,filter-grad"}'`. */
+  kernelsOff?: string;
 }
 
 /** The default joint model before the speed work (804,491 parameters), kept as a reference. */
@@ -179,29 +182,21 @@ function createBench(variant: Variant, o: Options): Bench {
   const optimizer = tf.train.adam(1e-3);
   const { x, y } = randomBatch(7, o.batch);
   const weights = model.trainableWeights();
+  const withSwitches = <T>(f: () => T): T => {
+    const before = process.env.BEATLENS_KERNELS_OFF;
+    if (variant.kernelsOff != null) process.env.BEATLENS_KERNELS_OFF = variant.kernelsOff;
+    try {
+      return f();
+    } finally {
+      if (before == null) delete process.env.BEATLENS_KERNELS_OFF;
+      else process.env.BEATLENS_KERNELS_OFF = before;
+    }
+  };
   return {
     variant,
     params: model.countParams(),
-    step() {
-      const loss = optimizer.minimize(
-        () => {
-          const out = model.forward(x, true);
-          out.attention?.dispose();
-          return weightedNllLoss(out.logits, y, [1, 1]);
-        },
-        true,
-        weights,
-      );
-      const v = loss!.dataSync()[0];
-      loss!.dispose();
-      return v;
-    },
-    infer() {
-      const out = model.forward(x, false);
-      out.logits.dataSync();
-      out.logits.dispose();
-      out.attention?.dispose();
-    },
+    step: () => withSwitches(() => trainStep()),
+    infer: () => withSwitches(() => inferBatch()),
     dispose() {
       model.dispose();
       optimizer.dispose();
@@ -211,6 +206,28 @@ function createBench(variant: Variant, o: Options): Bench {
     train: { wall: 0, cpu: 0, n: 0 },
     inference: { wall: 0, cpu: 0, n: 0 },
   };
+
+  function trainStep(): number {
+    const loss = optimizer.minimize(
+      () => {
+        const out = model.forward(x, true);
+        out.attention?.dispose();
+        return weightedNllLoss(out.logits, y, [1, 1]);
+      },
+      true,
+      weights,
+    );
+    const v = loss!.dataSync()[0];
+    loss!.dispose();
+    return v;
+  }
+
+  function inferBatch(): void {
+    const out = model.forward(x, false);
+    out.logits.dataSync();
+    out.logits.dispose();
+    out.attention?.dispose();
+  }
 }
 
 function timeRuns(fn: () => unknown, n: number, acc: Bench['train']): void {

@@ -7,8 +7,15 @@
  */
 import { BeatlensError } from '../errors';
 import type { Rng } from '../random';
+import { BN_RELU, BN_RELU_GRAD } from './kernels/batch-norm-relu';
+import { CONCAT_UPSAMPLE, CONCAT_UPSAMPLE_GRAD } from './kernels/concat-upsample';
+import { registerHostKernels } from './kernels';
+import { hasHostKernel } from './kernels/host-arrays';
+import { kernelOn } from './kernels/switches';
 import { tf } from './tf';
 import type { NamedWeight, Pooling, PoolingAlign } from './types';
+
+registerHostKernels();
 
 type Init = 'he' | 'glorot' | 'zeros' | 'ones';
 
@@ -153,6 +160,7 @@ export function createConvBnRelu(
  */
 export function batchNormReluTraining(x: tf.Tensor3D, p: BatchNormParams): tf.Tensor3D {
   const n = x.shape[0] * x.shape[1];
+  if (kernelOn('bn-relu') && hasHostKernel(BN_RELU)) return batchNormReluKernel(x, p, n);
   const op = tf.customGrad((...args: unknown[]) => {
     const [z, gamma, beta, save] = args as [
       tf.Tensor3D,
@@ -179,6 +187,47 @@ export function batchNormReluTraining(x: tf.Tensor3D, p: BatchNormParams): tf.Te
         const correction = tf.add(tf.mul(xHat, tf.div(dGamma, n)), tf.div(dBeta, n));
         const dx = tf.mul(tf.sub(g, correction), s);
         return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, p.gamma, p.beta) as tf.Tensor3D;
+}
+
+/**
+ * `batchNormReluTraining` as two kernels (kernels/batch-norm-relu.ts: the forward reads x twice
+ * and writes y once, the gradient reads dy, x, y twice and writes dx once) on the backends that
+ * have them (wasm, cpu).
+ */
+function batchNormReluKernel(x: tf.Tensor3D, p: BatchNormParams, n: number): tf.Tensor3D {
+  const engine = tf.engine();
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [z, gamma, beta, save] = args as [
+      tf.Tensor3D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+      (tensors: tf.Tensor[]) => void,
+    ];
+    const [y, mean, variance, invStd] = engine.runKernel(
+      BN_RELU,
+      { x: z, gamma, beta },
+      {
+        eps: p.eps,
+      },
+    ) as tf.Tensor[];
+    updateMovingStats(p, mean as tf.Tensor1D, variance as tf.Tensor1D, n);
+    save([z, y, mean, invStd, gamma]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zs, ys, m, r, g] = saved;
+        return engine.runKernel(BN_RELU_GRAD, {
+          dy,
+          x: zs,
+          y: ys,
+          mean: m,
+          invStd: r,
+          gamma: g,
+        }) as tf.Tensor[];
       },
     };
   });
@@ -250,6 +299,35 @@ export function upsample2(x: tf.Tensor3D): tf.Tensor3D {
   const [b, n, c] = x.shape;
   // stack + reshape instead of resizeNearestNeighbor: its gradient needs no extra wasm kernel.
   return tf.reshape(tf.stack([x, x], 2), [b, 2 * n, c]);
+}
+
+/**
+ * The U-Net decoder input: concat([skip, upsample2(h)]) along the channels, skip (b, 2n, cs) and
+ * h (b, n, ch) → (b, 2n, cs + ch). On wasm and cpu one kernel writes it and one computes its
+ * gradient (kernels/concat-upsample.ts) instead of a stack, a concat and their SplitV / Unpack
+ * gradients.
+ */
+export function concatUpsample2(skip: tf.Tensor3D, h: tf.Tensor3D): tf.Tensor3D {
+  if (skip.shape[1] !== 2 * h.shape[1] || skip.shape[0] !== h.shape[0]) {
+    throw new BeatlensError(
+      'model-internal',
+      `concatUpsample2: skip [${skip.shape}] is not twice as long as h [${h.shape}]`,
+    );
+  }
+  if (!kernelOn('concat-upsample') || !hasHostKernel(CONCAT_UPSAMPLE)) {
+    return tf.concat([skip, upsample2(h)], 2);
+  }
+  const engine = tf.engine();
+  const skipChannels = skip.shape[2];
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [s, x] = args as [tf.Tensor3D, tf.Tensor3D];
+    return {
+      value: engine.runKernel(CONCAT_UPSAMPLE, { skip: s, h: x }) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor) =>
+        engine.runKernel(CONCAT_UPSAMPLE_GRAD, { dy }, { skipChannels }) as tf.Tensor[],
+    };
+  });
+  return op(skip, h) as tf.Tensor3D;
 }
 
 /** Zero padding (left, right) so that a window of k samples yields one output per input sample. */

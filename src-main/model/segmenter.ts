@@ -9,7 +9,7 @@
  */
 import { tf } from './tf';
 import type { ConvBnReluParams, Conv1dParams, ParamStore } from './layers';
-import { conv1d, convBnRelu, createConv1d, createConvBnRelu, upsample2 } from './layers';
+import { concatUpsample2, conv1d, convBnRelu, createConv1d, createConvBnRelu } from './layers';
 import type { SegmenterConfig } from './types';
 
 export interface Segmenter {
@@ -75,7 +75,7 @@ export function createSegmenter(
         skips.push(h);
       }
       for (let i = depth - 1; i >= 0; i--) {
-        h = tf.concat([skips[i], upsample2(h)], 2);
+        h = concatUpsample2(skips[i], h);
         for (const unit of decoder[i]) h = convBnRelu(h, unit, training);
       }
       let map: tf.Tensor3D = conv1d(h, head);

@@ -9,10 +9,15 @@
  *   conv2d-same-padding.ts).
  * - Identity: wasm's copies the buffer on every clone (each tensor saved for a gradient); replaced
  *   by a reference-counted share (identity-shared.ts).
+ * Host kernels (wasm and cpu, `registerHostKernels`): training batch norm + ReLU and the U-Net's
+ * concat-with-up-sampling, forward and gradient, in an AssemblyScript SIMD module (simd/).
  * Every other kernel a conv1d / batch-norm / pooling / upsampling / dense network needs for
  * training exists in wasm 4.22 (checked by test/model/kernels/training-kernels.test.ts).
  */
 import { tf } from '../tf';
+import { batchNormReluConfigs } from './batch-norm-relu';
+import { concatUpsampleConfigs } from './concat-upsample';
+import { simdKernelsAvailable } from './simd-kernels';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { conv2dGradConfig } from './conv2d-grad';
@@ -20,6 +25,7 @@ import { explicitSamePaddingConfig } from './conv2d-same-padding';
 import { sharedIdentityConfig } from './identity-shared';
 
 let gradientRegistered = false;
+let hostRegistered = false;
 const kernelsRegistered = new Set<string>();
 
 function replaceKernel(config: tf.KernelConfig): void {
@@ -27,6 +33,15 @@ function replaceKernel(config: tf.KernelConfig): void {
     tf.unregisterKernel(config.kernelName, config.backendName);
   }
   tf.registerKernel(config);
+}
+
+/** Registers the host kernels (wasm and cpu; the ops in layers.ts fall back elsewhere). */
+export function registerHostKernels(): void {
+  if (hostRegistered || !simdKernelsAvailable()) return;
+  for (const config of [...batchNormReluConfigs(), ...concatUpsampleConfigs()]) {
+    replaceKernel(config);
+  }
+  hostRegistered = true;
 }
 
 /** Registers the composed gradient kernels for `backendName` (default 'wasm'). */
