@@ -67,40 +67,76 @@ try {
   await page.click('button:has-text("Whole record")');
   await page.waitForTimeout(1500);
   const box = (await page.locator('[data-testid="viewer-plot"] canvas').boundingBox())!;
-  // Frame intervals while the user zooms in with the wheel and drags across the record.
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
   // Strings, not functions: tsx's name-keeping helper (__name) does not exist inside the page.
-  await page.evaluate(`(() => {
+  const startPhase = `(() => {
     window.__frames = [];
     let last = performance.now();
-    const tick = (now) => { window.__frames.push(now - last); last = now; requestAnimationFrame(tick); };
+    const tick = (now) => { if (!window.__frames) return; window.__frames.push(now - last); last = now; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
-    performance.clearMeasures('beatlens-draw'); performance.clearMeasures('beatlens-window'); performance.clearMeasures('beatlens-render');
-  })()`);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; i < 25; i++) {
-    await page.mouse.wheel(0, -120);
-    await page.waitForTimeout(16);
+    for (const n of ['beatlens-draw', 'beatlens-window', 'beatlens-render']) performance.clearMeasures(n);
+  })()`;
+  const endPhase = `(() => {
+    const out = {
+      frames: window.__frames.slice(1),
+      draws: performance.getEntriesByName('beatlens-draw').map((e) => e.duration),
+      trips: performance.getEntriesByName('beatlens-window').map((e) => e.duration),
+      renders: performance.getEntriesByName('beatlens-render').map((e) => e.duration),
+    };
+    window.__frames = null;
+    return out;
+  })()`;
+  interface Phase {
+    frames: number[];
+    draws: number[];
+    trips: number[];
+    renders: number[];
   }
-  await page.mouse.down();
-  for (let i = 0; i < 60; i++) {
-    await page.mouse.move(box.x + box.width / 2 - i * 10, box.y + box.height / 2);
-    await page.waitForTimeout(16);
-  }
-  await page.mouse.up();
-  await page.waitForTimeout(500);
-  const { frames, draws, trips, renders } = (await page.evaluate(`({
-    frames: window.__frames.slice(1),
-    draws: performance.getEntriesByName('beatlens-draw').map((e) => e.duration),
-    trips: performance.getEntriesByName('beatlens-window').map((e) => e.duration),
-    renders: performance.getEntriesByName('beatlens-render').map((e) => e.duration),
-  })`)) as { frames: number[]; draws: number[]; trips: number[]; renders: number[] };
+  /** Runs `input` (real wheel or drag events, 16 ms apart) and collects what the page measured. */
+  const phase = async (input: () => Promise<void>): Promise<Phase> => {
+    await page.evaluate(startPhase);
+    await input();
+    // Frames until the last tile or window asked for during the input has arrived and is drawn.
+    await page.waitForTimeout(800);
+    return (await page.evaluate(endPhase)) as Phase;
+  };
+  await page.mouse.move(cx, cy);
+  // Zoom: the wheel in towards a 10-second view and back out to the whole record.
+  const zoom = await phase(async () => {
+    for (const dy of [-120, 120]) {
+      for (let i = 0; i < 30; i++) {
+        await page.mouse.wheel(0, dy);
+        await page.waitForTimeout(16);
+      }
+    }
+  });
+  // Pan: a one-minute view dragged across several minutes of the record, and back.
+  for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -120);
+  await page.waitForTimeout(1500);
+  const pan = await phase(async () => {
+    for (const dir of [-1, 1]) {
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      for (let i = 1; i <= 60; i++) {
+        await page.mouse.move(cx + dir * i * 12, cy);
+        await page.waitForTimeout(16);
+      }
+      await page.mouse.up();
+    }
+  });
   console.log(
     `record: ${minutes} min, ${nLeads} leads, ${fs} Hz (${((record.nSamples * nLeads) / 1e6).toFixed(1)} M samples), Chromium headless, canvas ${Math.round(box.width)} px`,
   );
-  console.log(`frame (blit of the cached picture, or render + blit): ${fmt(draws)}`);
-  console.log(`full render (once per new window of data):          ${fmt(renders)}`);
-  console.log(`frame interval (zoom+pan): ${fmt(frames)}`);
-  console.log(`window round trip:         ${fmt(trips)}`);
+  for (const [kind, p] of [
+    ['zoom', zoom],
+    ['pan', pan],
+  ] as const) {
+    console.log(`${kind}: frame (draw work per frame):   ${fmt(p.draws)}`);
+    if (p.renders.length) console.log(`${kind}: full render:                ${fmt(p.renders)}`);
+    console.log(`${kind}: frame interval (rAF):       ${fmt(p.frames)}`);
+    if (p.trips.length) console.log(`${kind}: data round trip:            ${fmt(p.trips)}`);
+  }
   console.log(
     `attention shown after ${inferSeconds.toFixed(1)} s (${app.services.models.get()?.name ?? 'no model'}, whole record in the worker)`,
   );

@@ -12,8 +12,10 @@ export interface Decimated {
 }
 
 /**
- * Reduces signal[startSample .. startSample+nSamples) to at most `maxBuckets` buckets.
- * Samples past the end of the signal are ignored (the last bucket may be shorter).
+ * Reduces signal[startSample .. startSample+nSamples) to at most `maxBuckets` buckets of
+ * ceil(nSamples / maxBuckets) samples. The bucket size follows the requested span, not the part of
+ * it inside the signal, so the viewer's tiles (1024 buckets of 2^k samples) keep their bucket size
+ * at the end of a record too; samples past the end are ignored (fewer, or a shorter last, bucket).
  */
 export function decimateMinMax(
   signal: ArrayLike<number>,
@@ -23,7 +25,7 @@ export function decimateMinMax(
 ): Decimated {
   const end = Math.min(signal.length, startSample + nSamples);
   const n = Math.max(0, end - startSample);
-  const bucketSamples = Math.max(1, Math.ceil(n / maxBuckets));
+  const bucketSamples = Math.max(1, Math.ceil(nSamples / maxBuckets));
   const nBuckets = Math.ceil(n / bucketSamples);
   const min = new Float32Array(nBuckets);
   const max = new Float32Array(nBuckets);

@@ -45,6 +45,7 @@ export function summarize(
     durationSeconds: record.nSamples / record.fs,
     beatCounts,
     source: record.source,
+    startTime: record.startTime ?? null,
   };
 }
 
@@ -120,8 +121,9 @@ export class RecordLibrary {
       );
     }
     const nSamples = Math.min(args.nSamples, record.nSamples - args.startSample);
+    // Buckets sized by the requested span: a viewer tile past the record's end keeps its size.
     const leads = record.signals.map((s) =>
-      decimateMinMax(s, args.startSample, nSamples, args.maxPoints),
+      decimateMinMax(s, args.startSample, args.nSamples, args.maxPoints),
     );
     const bucketSamples = leads[0].bucketSamples;
     const end = args.startSample + nSamples;

@@ -25,6 +25,7 @@ import { initBackend } from '../model/backend';
 import { openStore } from '../store/index';
 import type { Store, StoredSegmentInfo } from '../store/index';
 import { loadImports } from '../store/ingest';
+import { readCalibration, writeCalibration } from './display-calibration';
 import { FileAccess, isImportable, isModelManifest } from './file-access';
 import { ModelChoice } from './model-choice';
 import { RecordInferences } from './record-inference';
@@ -230,6 +231,9 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       const inference = args.startSample < record.nSamples ? inferenceOf(record.id) : null;
       return library.window(args, inference);
     },
+    'display:calibration': () => readCalibration(store?.settings ?? null),
+    'display:calibrate': ({ devicePxPerMm }) =>
+      writeCalibration(store?.settings ?? null, devicePxPerMm),
     'studies:list': () => requireStudies().list(),
     'studies:create': async ({ dataset, ...args }) => {
       const service = requireStudies();

@@ -24,6 +24,8 @@ export const API_METHODS = {
   uploadFile: 'files:upload',
   importRecord: 'records:import',
   recordWindow: 'records:window',
+  displayCalibration: 'display:calibration',
+  calibrateDisplay: 'display:calibrate',
   listStudies: 'studies:list',
   createStudy: 'studies:create',
   studyItem: 'studies:item',
@@ -132,6 +134,11 @@ export interface RecordSummary {
   /** Beats per AAMI class (N, S, V, F, Q); null when the record has no annotations. */
   beatCounts: Record<string, number> | null;
   source: string;
+  /**
+   * Wall-clock time of sample 0 (seconds after local midnight, date 'YYYY-MM-DD' or null) when
+   * the file gives it (a WFDB header's base time and date); null when it does not.
+   */
+  startTime: { secondsOfDay: number; date: string | null } | null;
 }
 
 /** A window of a record decimated for drawing: per lead, min and max per bucket. */
@@ -173,6 +180,11 @@ export interface RecordWindow {
   };
   /** What the model did or why nothing is shown, in words (warnings, progress, errors). */
   modelNote: string | null;
+}
+
+/** The viewer's screen calibration: device pixels per true mm, null when never calibrated. */
+export interface DisplayCalibration {
+  devicePxPerMm: number | null;
 }
 
 export interface StudySummary {
@@ -325,6 +337,8 @@ export interface Results {
   'files:upload': UploadResult;
   'records:import': RecordSummary;
   'records:window': RecordWindow;
+  'display:calibration': DisplayCalibration;
+  'display:calibrate': DisplayCalibration;
   'studies:list': StudySummary[];
   'studies:create': StudySummary;
   'studies:item': BlindedStudyItem;

@@ -56,6 +56,9 @@ export const argSchemas = {
     maxPoints: z.number().int().min(16).max(20_000),
     withAttention: z.boolean().optional(),
   }),
+  'display:calibration': z.strictObject({}),
+  /** Device pixels per true mm (from the calibration bar), or null to forget the calibration. */
+  'display:calibrate': z.strictObject({ devicePxPerMm: z.number().min(0.5).max(100).nullable() }),
   'studies:list': z.strictObject({}),
   'studies:create': z.strictObject({
     name: z.string().min(1).max(200),

@@ -87,6 +87,7 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   nSamples: fc.constantFrom(1, 500, 5000, 10 ** 8, 0),
   maxPoints: fc.constantFrom(16, 300, 20_000, 15),
   withAttention: fc.boolean(),
+  devicePxPerMm: fc.constantFrom(null, 0.4, 0.5, 3.78, 100, 101, Number.NaN),
   grade: fc.constantFrom('I', 'II', 'III', 'IV'),
   format: fc.constantFrom('csv', 'json', 'xml'),
   decision: fc.constantFrom('accepted', 'rejected', 'pending', 'maybe'),
