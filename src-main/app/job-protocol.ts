@@ -55,7 +55,8 @@ export interface ScanJobRequest {
 export interface ScannedBeat {
   sample: number;
   label: AamiClass;
-  score: number;
+  /** Null when the map gives the beat no score (a segment whose map is 0 everywhere). */
+  score: number | null;
   correlation: number | null;
   segmentLabel: string;
   /** Probability of the segment's predicted class. */

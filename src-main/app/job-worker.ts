@@ -68,7 +68,7 @@ function loadTrainingSet(req: TrainJobRequest): {
       ds: named.data,
       segmentIds: null,
       description: named.description,
-      leads: ['MLII', MITDB_SECOND_LEADS.join('|')].slice(0, named.data.nLeads),
+      leads: ['MLII|II', MITDB_SECOND_LEADS.join('|')].slice(0, named.data.nLeads),
     };
   }
   const store = openStore(req.storePath);
@@ -265,7 +265,7 @@ async function runScan(req: ScanJobRequest): Promise<void> {
         return {
           sample: b.sample,
           label: b.label,
-          score: b.score,
+          score: Number.isFinite(b.score) ? b.score : null,
           correlation: Number.isFinite(b.correlation) ? b.correlation : null,
           segmentLabel: seg.label,
           segmentProbability: Math.max(...seg.probabilities),

@@ -202,7 +202,7 @@ function beatRows(store: Store, scan: StoredScan): ReviewBeatRow[] {
     sample: b.beatSample,
     machineLabel: b.machineLabel,
     reviewerLabel: b.reviewerLabel,
-    score: round4(b.score),
+    score: b.score === null ? null : round4(b.score),
     segmentLabel: b.segmentLabel,
     segmentProbability: round4(b.segmentProbability),
     reference: b.referenceSymbol,
@@ -227,9 +227,9 @@ export function formatReviewExport(
       base64: Buffer.from(bytes).toString('base64'),
     };
   }
-  const rows = beatRows(store, scan).map(({ flagged: _flagged, ...b }, i) => ({
-    sample: b.sample,
-    timeSeconds: round4(b.sample / scan.fs),
+  const rows = beatRows(store, scan).map(({ flagged: _flagged, sample, ...b }, i) => ({
+    sample,
+    timeSeconds: round4(sample / scan.fs),
     label: labels[i].label,
     ...b,
   }));

@@ -266,8 +266,8 @@ export interface ReviewBeatRow {
   machineLabel: string;
   /** The reviewer's label; null where the beat has not been relabelled. */
   reviewerLabel: ReviewLabel | null;
-  /** The beat's map score, 0..1 of its segment's top beat. */
-  score: number;
+  /** The beat's map score, 0..1 of its segment's top beat; null when the map gives none. */
+  score: number | null;
   segmentLabel: string;
   segmentProbability: number;
   /** The record's own annotation symbol at the beat; null where it has none. */

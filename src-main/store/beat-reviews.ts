@@ -21,8 +21,8 @@ export type ReviewLabel = (typeof REVIEW_LABELS)[number];
 export interface ScanBeatInput {
   beatSample: number;
   machineLabel: AamiClass;
-  /** The beat's map score (0..1 of its segment's top beat). */
-  score: number;
+  /** The beat's map score (0..1 of its segment's top beat); null when the map gives none. */
+  score: number | null;
   /** QRS correlation with the record's dominant beat (null when unknown). */
   correlation: number | null;
   segmentLabel: string;
@@ -116,7 +116,6 @@ export class BeatReviewRepository {
       if (!MACHINE_LABELS.includes(b.machineLabel)) {
         invalid(`scan beat ${i}: label '${String(b.machineLabel)}' is not one of N, S, V, F, Q`);
       }
-      if (!Number.isFinite(b.score)) invalid(`scan beat ${i}: score ${b.score} is not finite`);
     });
     return this.db
       .transaction(() => {
@@ -153,7 +152,7 @@ export class BeatReviewRepository {
             id,
             b.beatSample,
             b.machineLabel,
-            b.score,
+            b.score !== null && Number.isFinite(b.score) ? b.score : null,
             b.correlation !== null && Number.isFinite(b.correlation) ? b.correlation : null,
             b.segmentLabel,
             b.segmentProbability,

@@ -31,10 +31,10 @@ function setup(): { service: ReviewService; scanId: number; beats: ScannedBeat[]
   const service = new ReviewService(s, () => ({ record, beats: reference }));
   // A "detector" scan: R peaks 5 samples off the annotations, the machine calls every PVC V and
   // misses none; the last reference beat is not detected.
-  const beats: ScannedBeat[] = reference.slice(0, -1).map((b) => ({
+  const beats: ScannedBeat[] = reference.slice(0, -1).map((b, i) => ({
     sample: b.sample + 5,
     label: b.aami === 'V' ? 'V' : 'N',
-    score: b.aami === 'V' ? 0.9 : 0.2,
+    score: i === 3 ? null : b.aami === 'V' ? 0.9 : 0.2,
     correlation: null,
     segmentLabel: b.aami === 'V' ? 'PVC' : 'NORMAL',
     segmentProbability: 0.8,
@@ -72,6 +72,8 @@ describe('ReviewService', () => {
     const view = service.beats(scanId);
     expect(view.scan).toMatchObject({ model: 'm1', beatSource: 'detector', nBeats: beats.length });
     expect(view.hasReference).toBe(true);
+    // A beat the map gives no score keeps null (not 0).
+    expect(view.beats[3].score).toBeNull();
     expect(view.beats.every((b) => b.reference !== null)).toBe(true);
     expect(view.beats.filter((b) => b.flagged).map((b) => b.sample)).toEqual(
       beats.filter((b) => b.label === 'V').map((b) => b.sample),

@@ -30,7 +30,7 @@ export const migration006: Migration = {
         scan_id              INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
         beat_sample          INTEGER NOT NULL CHECK (beat_sample >= 0),
         machine_label        TEXT NOT NULL CHECK (machine_label IN ('N', 'S', 'V', 'F', 'Q')),
-        score                REAL NOT NULL,
+        score                REAL,
         correlation          REAL,
         segment_label        TEXT NOT NULL,
         segment_probability  REAL NOT NULL,
