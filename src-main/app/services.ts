@@ -126,6 +126,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           leadNames: r.leadNames,
           units: r.units,
           source: r.source,
+          ...(r.startTime ? { startTime: r.startTime } : {}),
         },
         r.nBeats > 0 ? s.records.beats(id) : null,
         () => s.records.load(id),

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { BeatlensError } from '../errors';
-import type { Beat, EcgRecord, Segment } from '../ecg/types';
+import type { Beat, EcgRecord, RecordStartTime, Segment } from '../ecg/types';
 import { blobToFloat32, float32ToBlob } from './blob';
 import { describeDependents, segmentDependents, type SegmentRepository } from './segments';
 import { validateBeats, validateRecord, validateRecordId, validateSegments } from './validate';
@@ -37,6 +37,8 @@ export interface StoredRecord {
   importedAt: string;
   nBeats: number;
   nSegments: number;
+  /** Wall-clock start of sample 0 when the file gave one (migration 008), else null. */
+  startTime: RecordStartTime | null;
 }
 
 interface RecordRow {
@@ -53,6 +55,8 @@ interface RecordRow {
   imported_at: string;
   n_beats: number;
   n_segments: number;
+  start_seconds?: number | null;
+  start_date?: string | null;
 }
 
 const SELECT = `SELECT r.*,
@@ -75,6 +79,11 @@ function toStored(row: RecordRow): StoredRecord {
     importedAt: row.imported_at,
     nBeats: row.n_beats,
     nSegments: row.n_segments,
+    // Absent (undefined) on a store before migration 008, NULL when the file gave no start.
+    startTime:
+      row.start_seconds == null
+        ? null
+        : { secondsOfDay: row.start_seconds, date: row.start_date ?? null },
   };
 }
 
@@ -165,6 +174,13 @@ export class RecordRepository {
             input.checksum,
             new Date().toISOString(),
           );
+        // Its own statement, only for a record with a start: the row insert above stays valid
+        // on a store opened at a schema before migration 008.
+        if (record.startTime) {
+          this.db
+            .prepare('UPDATE records SET start_seconds = ?, start_date = ? WHERE id = ?')
+            .run(record.startTime.secondsOfDay, record.startTime.date, record.id);
+        }
         const sig = this.db.prepare(
           'INSERT INTO record_signals (record_id, lead, data) VALUES (?, ?, ?)',
         );
@@ -247,6 +263,7 @@ export class RecordRepository {
       units: meta.units,
       signals,
       source: meta.source,
+      ...(meta.startTime ? { startTime: meta.startTime } : {}),
     };
   }
 

@@ -57,6 +57,15 @@ export function validateRecord(record: EcgRecord): void {
     if (bad >= 0)
       fail(what, `lead ${lead} (${record.leadNames[lead]}) has ${s[bad]} at sample ${bad}`);
   });
+  if (record.startTime) {
+    const { secondsOfDay, date } = record.startTime;
+    if (!(Number.isFinite(secondsOfDay) && secondsOfDay >= 0 && secondsOfDay < 86400)) {
+      fail(what, `start time ${secondsOfDay} s is not a time of day (0 to 86400 s)`);
+    }
+    if (date !== null && !/^\d{4}-[01]\d-[0-3]\d$/.test(date)) {
+      fail(what, `start date '${date}' is not of the form YYYY-MM-DD`);
+    }
+  }
 }
 
 export function validateBeats(record: EcgRecord, beats: readonly Beat[]): void {

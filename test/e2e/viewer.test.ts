@@ -121,6 +121,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`viewer in Chromium (${CHROMIUM})`, () =>
     await page.click('button:has-text("Choose files")');
     await (await chooser).setFiles(files);
     await page.waitForSelector('tr[data-record="clock"]', { timeout: 30_000 });
+    // Kept in the store (migration 008), so a restarted app still knows it.
+    const stored = openStore(join(tmp, 'home', 'beatlens.sqlite'));
+    expect(stored.records.get('clock')?.startTime).toEqual({
+      secondsOfDay: 9 * 3600 + 41 * 60 + 30,
+      date: '2024-03-14',
+    });
+    stored.close();
     await page.click('tr[data-record="clock"] button:has-text("View")');
     await page.waitForSelector(
       '[data-testid="viewer-plot"][data-has-attention="true"][data-tiles-complete="true"]',

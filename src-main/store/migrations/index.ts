@@ -5,6 +5,7 @@ import { migration004 } from './004_flagged_beats';
 import { migration005 } from './005_settings_scan_model';
 import { migration006 } from './006_scan_beat_reviews';
 import { migration007 } from './007_report_signoffs';
+import { migration008 } from './008_record_start_time';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
