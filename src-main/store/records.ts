@@ -208,6 +208,14 @@ export class RecordRepository {
           n: number;
         }
       ).n,
+      // A reviewer's decisions on a scan of the record (a scan alone goes with the record).
+      reviewDecisions: (
+        this.db
+          .prepare(
+            'SELECT count(*) AS n FROM review_decisions d JOIN scans s ON s.id = d.scan_id WHERE s.record_id = ?',
+          )
+          .get(id) as { n: number }
+      ).n,
     };
     const what = describeDependents(deps);
     if (what) {

@@ -162,4 +162,25 @@ describe('beat reviews', () => {
       modelName: 'test model',
     });
   });
+
+  it("protects a record whose scan holds the reviewer's decisions; a scan alone goes with it", () => {
+    const { s, scanId } = withScan();
+    s.beatReviews.label(scanId, [100], 'V');
+    expect(() => s.records.delete('100')).toThrow(
+      /record 100 cannot be deleted: .*1 reviewDecisions/,
+    );
+    expect(s.beatReviews.scans('100')).toHaveLength(1);
+    s.records.import(fakeImport('200'));
+    s.beatReviews.createScan({
+      recordId: '200',
+      modelName: null,
+      beatSource: 'detector',
+      fs: 360,
+      minProbability: 0.5,
+      beats: [beat(5)],
+    });
+    s.records.delete('200');
+    expect(s.beatReviews.scans('200')).toHaveLength(0);
+    expect(s.counts().scan_beats).toBe(4);
+  });
 });
