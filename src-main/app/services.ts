@@ -20,6 +20,8 @@ import { StudyService } from './studies';
 import type { PoolName } from './studies';
 import { JobRunner } from './jobs';
 import { ReviewService } from './review';
+import { ReportService } from './report';
+import type { PdfPrinter } from '../holter/pdf';
 import { DEMO, ensureDemoInStore, storedPools } from './demo';
 import { initBackend } from '../model/backend';
 import { openStore } from '../store/index';
@@ -52,6 +54,8 @@ export interface AppServicesOptions {
    * Without it `files:open` is unavailable and files come in through `files:upload`.
    */
   pickFiles?: (kind: 'records' | 'model') => Promise<string[]>;
+  /** Prints a report page to PDF (Electron's printToPDF); absent: the browser prints it. */
+  printPdf?: PdfPrinter;
 }
 
 export interface AppServices {
@@ -156,6 +160,16 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
 
   const requireStudies = (): StudyService => studies ?? unavailable('grade studies', 'the store');
   const requireReviews = (): ReviewService => reviews ?? unavailable('beat review', 'the store');
+  const reports = store
+    ? new ReportService({
+        store,
+        record: (id) => library.get(id),
+        model: () => models.get(),
+        maps: async (m, id) => (await inferences.maps(m, [id])).get(id)!,
+        printer: opts.printPdf ?? null,
+      })
+    : null;
+  const requireReports = (): ReportService => reports ?? unavailable('reports', 'the store');
   /** Study pools: the demo's stored segments, or the other pvc-apb segments in the store. */
   const poolFor = (name: PoolName): { name: PoolName; segments: StoredSegmentInfo[] } => {
     if (name === 'demo') {
@@ -354,6 +368,9 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'review:redo': ({ scanId }) => requireReviews().redo(scanId),
     'review:templates': ({ scanId, label }) => requireReviews().templates(scanId, label),
     'review:export': ({ scanId, format }) => requireReviews().export(scanId, format),
+    'report:get': ({ scanId }) => requireReports().view(scanId),
+    'report:signoff': ({ scanId, reviewer }) => requireReports().signOff(scanId, reviewer),
+    'report:export': ({ scanId, format }) => requireReports().export(scanId, format),
   };
 
   return {

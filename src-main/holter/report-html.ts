@@ -96,7 +96,7 @@ export function hourlySvg(r: Pick<HolterReport, 'hourly'>): string {
 export function stripSvg(st: ReportStrip, mapName = 'map'): string {
   const width = 720;
   const leadHeight = 90;
-  const m = { l: 56, r: 10, t: 18, b: 22 };
+  const m = { l: 56, r: 10, t: 30, b: 22 };
   const nLeads = st.min.length;
   const height = m.t + nLeads * leadHeight + m.b;
   const x = scaleLinear()
@@ -148,7 +148,7 @@ export function stripSvg(st: ReportStrip, mapName = 'map'): string {
     s += `<line x1="${tx}" x2="${tx}" y1="${height - m.b}" y2="${height - m.b + 4}" stroke="#444"/>`;
     s += `<text x="${tx}" y="${height - 6}" text-anchor="middle">${esc(elapsed(st.startSample / st.fs + t))}</text>`;
   }
-  s += `<text x="${width - m.r}" y="${m.t - 4}" text-anchor="end" fill="#555">shading: √ ${esc(mapName)}, one scale for the record</text>`;
+  s += `<text x="${width - m.r}" y="11" text-anchor="end" fill="#555">shading: √ ${esc(mapName)}, one scale for the record</text>`;
   return `${s}</svg>`;
 }
 

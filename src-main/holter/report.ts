@@ -106,27 +106,23 @@ export function machineLabels(maps: Pick<RecordMaps, 'beats'>): BurdenBeat[] {
   }));
 }
 
-/** A reviewer's word on one beat: its label, or 'artefact' (not a beat: left out of the report). */
-export type ReviewedLabel = AamiClass | 'artefact';
-
 /**
- * The effective labels: the reviewer's where a beat was reviewed, else the machine's; beats
- * the reviewer called artefact are left out. Reviews of samples that are not beats are ignored.
+ * The report's beats from a scan's effective labels (store/beat-reviews.ts `effectiveLabels`:
+ * the reviewer's label where a beat was reviewed, else the machine's): beats the reviewer
+ * called artefact are left out; `reviewedBeats` counts the beats a reviewer labelled.
  */
-export function applyReviews(
-  machine: readonly BurdenBeat[],
-  reviews: ReadonlyMap<number, ReviewedLabel>,
+export function reportBeats(
+  labels: ReadonlyArray<{
+    sample: number;
+    label: AamiClass | 'artefact';
+    source: 'reviewer' | 'machine';
+  }>,
 ): { beats: BurdenBeat[]; reviewedBeats: number } {
   const beats: BurdenBeat[] = [];
   let reviewedBeats = 0;
-  for (const b of machine) {
-    const r = reviews.get(b.sample);
-    if (r === undefined) {
-      beats.push(b);
-      continue;
-    }
-    reviewedBeats++;
-    if (r !== 'artefact') beats.push({ sample: b.sample, label: r });
+  for (const b of labels) {
+    if (b.source === 'reviewer') reviewedBeats++;
+    if (b.label !== 'artefact') beats.push({ sample: b.sample, label: b.label });
   }
   return { beats, reviewedBeats };
 }

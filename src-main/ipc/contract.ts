@@ -44,6 +44,9 @@ export const API_METHODS = {
   redoReview: 'review:redo',
   beatTemplates: 'review:templates',
   exportReview: 'review:export',
+  reportView: 'report:get',
+  signOffReport: 'report:signoff',
+  exportReport: 'report:export',
 } as const;
 
 export type ApiMethod = keyof typeof API_METHODS;
@@ -319,6 +322,46 @@ export interface TemplateView {
   clusters: TemplateCluster[];
 }
 
+/** One sign-off of a scan's Holter report. */
+export interface ReportSignoff {
+  id: number;
+  reviewer: string;
+  signedAt: string;
+  /** Review decisions in the scan's log when it was signed. */
+  nDecisions: number;
+  pvcCount: number;
+  totalBeats: number;
+  burdenPercent: number | null;
+}
+
+/**
+ * A scan's Holter report as the Report screen shows it (from the effective labels: the
+ * reviewer's where reviewed, else the machine's). The figures table and the pictures come as
+ * markup made in main by the report page's own functions (holter/report-html.ts), every text in
+ * them escaped, so the screen and report.html show the same.
+ */
+export interface ReportView {
+  scanId: number;
+  recordId: string;
+  /** The model whose labels the report counts. */
+  model: string;
+  generatedAt: string;
+  pvcCount: number;
+  totalBeats: number;
+  burdenPercent: number | null;
+  reviewedBeats: number;
+  urgent: string[];
+  warnings: string[];
+  /** `<tr>` rows of the figures table. */
+  figuresHtml: string;
+  hourlySvg: string;
+  strips: Array<{ title: string; svg: string }>;
+  /** Oldest first; the last is the current sign-off. */
+  signoffs: ReportSignoff[];
+  /** True when review decisions were made after the last sign-off. */
+  stale: boolean;
+}
+
 /** An exported file: text (CSV, JSON) or bytes in base64 (a WFDB annotation file). */
 export interface FileExport {
   fileName: string;
@@ -357,6 +400,9 @@ export interface Results {
   'review:redo': ReviewUpdate;
   'review:templates': TemplateView;
   'review:export': FileExport;
+  'report:get': ReportView;
+  'report:signoff': ReportView;
+  'report:export': FileExport;
 }
 
 /** One finished epoch of one fold, as the training worker reports it. */

@@ -120,6 +120,11 @@ export const argSchemas = {
   'review:redo': z.strictObject({ scanId }),
   'review:templates': z.strictObject({ scanId, label: reviewLabel }),
   'review:export': z.strictObject({ scanId, format: z.enum(['wfdb', 'csv', 'json']) }),
+  'report:get': z.strictObject({ scanId }),
+  /** The reviewer's name (checked again in the store: one line, no control characters). */
+  'report:signoff': z.strictObject({ scanId, reviewer: z.string().min(1).max(200) }),
+  /** pdf: Electron's printToPDF; the browser version prints through the browser instead. */
+  'report:export': z.strictObject({ scanId, format: z.enum(['json', 'html', 'pdf']) }),
 } satisfies Record<Channel, z.ZodType>;
 
 export type ArgSchemas = typeof argSchemas;

@@ -15,9 +15,11 @@ export interface SignoffInput {
   burdenPercent: number | null;
   /** The report as signed (JSON text). */
   reportJson: string;
+  /** ISO time of the sign-off (default now); the report JSON should carry the same. */
+  signedAt?: string;
 }
 
-export interface StoredSignoff extends Omit<SignoffInput, 'reportJson'> {
+export interface StoredSignoff extends Omit<SignoffInput, 'reportJson' | 'signedAt'> {
   id: number;
   signedAt: string;
 }
@@ -49,7 +51,7 @@ export class ReportSignoffRepository {
         `report sign-off: scan ${input.scanId} is not in the store`,
       );
     }
-    const signedAt = new Date().toISOString();
+    const signedAt = input.signedAt ?? new Date().toISOString();
     const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO report_signoffs (scan_id, reviewer, signed_at, n_decisions, pvc_count, total_beats, burden_percent, report_json)

@@ -12,6 +12,7 @@ import type {
   BeatlensApi,
   Channel,
   Envelope,
+  FileExport,
   FileRef,
   Results,
 } from '../../src-main/ipc/contract';
@@ -182,6 +183,18 @@ export function downloadText(fileName: string, mimeType: string, text: string): 
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Saves an exported file: its text, or its bytes from base64 (a WFDB annotation file, a PDF). */
+export function downloadExport(f: FileExport): void {
+  if (f.text !== null) return downloadText(f.fileName, f.mimeType, f.text);
+  const bytes = Uint8Array.from(atob(f.base64 ?? ''), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: f.mimeType }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = f.fileName;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

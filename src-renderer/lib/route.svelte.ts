@@ -2,7 +2,15 @@
  * Hash routing (#/screen/arg1/arg2) so a reload returns to the same screen, record and study
  * item — in Electron (file://) as well as in the browser.
  */
-export const SCREENS = ['library', 'viewer', 'train', 'study', 'review', 'models'] as const;
+export const SCREENS = [
+  'library',
+  'viewer',
+  'train',
+  'study',
+  'review',
+  'report',
+  'models',
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 function parse(): { screen: Screen; args: string[] } {

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { RecordMaps } from '../../src-main/app/record-maps';
 import type { AamiClass } from '../../src-main/ecg/types';
 import {
-  applyReviews,
   buildHolterReport,
   machineLabels,
+  reportBeats,
   reportModel,
   type BuildReportInput,
 } from '../../src-main/holter/report';
@@ -106,27 +106,18 @@ describe('buildHolterReport', () => {
   });
 });
 
-describe('applyReviews (effective labels)', () => {
-  it("takes the reviewer's label where there is one and drops artefacts", () => {
-    const machine = [
-      { sample: 10, label: 'N' as const },
-      { sample: 20, label: 'V' as const },
-      { sample: 30, label: 'N' as const },
-    ];
-    const { beats, reviewedBeats } = applyReviews(
-      machine,
-      new Map([
-        [10, 'V'],
-        [20, 'artefact'],
-        [99, 'S'],
-      ]),
-    );
+describe('reportBeats (from effective labels)', () => {
+  it("keeps the effective label, drops artefacts and counts the reviewer's beats", () => {
+    const { beats, reviewedBeats } = reportBeats([
+      { sample: 10, label: 'V', source: 'reviewer' },
+      { sample: 20, label: 'artefact', source: 'reviewer' },
+      { sample: 30, label: 'N', source: 'machine' },
+    ]);
     expect(beats).toEqual([
       { sample: 10, label: 'V' },
       { sample: 30, label: 'N' },
     ]);
     expect(reviewedBeats).toBe(2);
-    expect(machine[0].label).toBe('N');
   });
 });
 
@@ -141,9 +132,12 @@ describe('reportHtml', () => {
     expect(html).toContain('code abcdef012345');
     expect(html).not.toContain('Urgent findings'); // 8.8 %
     const input = fixture();
-    const reviewed = applyReviews(
-      input.beats,
-      new Map(input.beats.slice(0, 3).map((b) => [b.sample, 'V'])),
+    const reviewed = reportBeats(
+      input.beats.map((b, i) => ({
+        sample: b.sample,
+        label: i < 3 ? 'V' : b.label,
+        source: i < 3 ? 'reviewer' : 'machine',
+      })),
     );
     const urgent = reportHtml(buildHolterReport({ ...input, ...reviewed }));
     expect(urgent.includes('Urgent findings')).toBe(true);
