@@ -18,6 +18,7 @@ import {
   appProtocolHandler,
 } from './electron/app-protocol';
 import { registerIpcHandlers } from './electron/ipc';
+import { electronPdfPrinter } from './electron/pdf-printer';
 import { denyAllPermissions, lockDownContents } from './electron/window-policy';
 
 // Before `ready`: the scheme must be privileged to have an origin, fetch and storage.
@@ -55,6 +56,7 @@ async function createWindow(): Promise<void> {
     demo: true,
     version: app.getVersion(),
     pickFiles,
+    printPdf: electronPdfPrinter(),
   });
   registerIpcHandlers(ipcMain, createHandlers(services.impl));
   denyAllPermissions(session.defaultSession);

@@ -23,6 +23,8 @@ export interface WebContents {
   on(event: 'will-navigate', listener: (event: Event, url: string) => void): this;
   on(event: 'will-frame-navigate', listener: (event: Event) => void): this;
   on(event: 'will-attach-webview', listener: (event: Event) => void): this;
+  /** The loaded page as PDF bytes (a Buffer in Electron). */
+  printToPDF(options: { pageSize?: string; printBackground?: boolean }): Promise<Uint8Array>;
 }
 
 export interface WebPreferences {
@@ -33,12 +35,14 @@ export interface WebPreferences {
   sandbox?: boolean;
   webSecurity?: boolean;
   webviewTag?: boolean;
+  javascript?: boolean;
 }
 
 export interface BrowserWindowConstructorOptions {
   width?: number;
   height?: number;
   title?: string;
+  show?: boolean;
   webPreferences?: WebPreferences;
 }
 
@@ -47,6 +51,7 @@ export class BrowserWindow {
   readonly webContents: WebContents;
   loadURL(url: string): Promise<void>;
   isDestroyed(): boolean;
+  destroy(): void;
   on(event: 'closed', listener: () => void): this;
 }
 
