@@ -317,7 +317,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--description <text>', 'one line on what the model is for')
     .option(
       '--leads <list>',
-      "lead names in input order, '|' for alternatives (mitdb default: MLII,V1|V2|V4|V5)",
+      "lead names in input order, '|' for alternatives (mitdb default: MLII|II,V1|V2|V4|V5)",
     )
     .option(
       '--beat-threshold <f>',
@@ -370,7 +370,7 @@ export function registerTrainCommands(program: Command): void {
           modelMeta: {
             ...(o.name ? { name: o.name } : {}),
             ...(o.description ? { description: o.description } : {}),
-            leads: (o.leads ?? (dataset === 'mitdb' ? 'MLII,V1|V2|V4|V5' : ''))
+            leads: (o.leads ?? (dataset === 'mitdb' ? 'MLII|II,V1|V2|V4|V5' : ''))
               .split(',')
               .map((l) => l.trim())
               .filter(Boolean),

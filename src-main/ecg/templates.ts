@@ -2,14 +2,15 @@
  * Beat templates for review: beats superimposed on their R peak and grouped by morphology, so an
  * odd beat stands out among the beats of one label.
  *
- * Clustering (leader clustering on the QRS, deterministic): beats are visited in sample order;
- * each beat's QRS window (±`qrsHalfSeconds` around R, mean removed) is compared by Pearson
- * correlation with the leader (first beat) of every cluster so far; it joins the cluster whose
- * leader it correlates with best when that correlation reaches `threshold`, else it leads a new
- * cluster. Past `maxClusters` clusters, beats that match none go to one last cluster, "unmatched".
+ * Clustering: the one beat clustering (src-main/ecg/clusters.ts, as the scan's beat rule uses),
+ * over each beat's QRS window (±`qrsHalfSeconds` around R, mean removed) in sample order: a beat
+ * joins the cluster whose template it correlates with best when that reaches `threshold`, else it
+ * leads a new cluster; past `maxClusters` clusters it joins the closest.
  * Clusters are sorted by size (largest first; ties by first beat). A cluster is odd when it holds
  * under `oddFraction` of the beats. Pure: arrays in, arrays out, `fs` explicit.
  */
+
+import { clusterShapes } from './clusters';
 
 export interface TemplateOptions {
   /** Drawn window on each side of R (default 0.3 s). */
@@ -29,8 +30,8 @@ export interface TemplateOptions {
 export interface BeatCluster {
   /** Indices into `samples`, ascending. */
   members: number[];
-  /** Index into `samples` of the leader; null for the "unmatched" cluster. */
-  leader: number | null;
+  /** Index into `samples` of the cluster's first beat in time. */
+  leader: number;
   /** Mean waveform over the members (window of `2 × halfWindow + 1` samples, each mean-removed). */
   mean: Float32Array;
   /** Some members' waveforms, for superimposition. */
@@ -104,24 +105,17 @@ export function clusterBeats(
   const order = samples.map((_, i) => i).sort((a, b) => samples[a] - samples[b] || a - b);
   const windows = samples.map((s) => windowAt(signal, s, half));
   const qrs = windows.map((w) => qrsOf(w, half, qrsHalf));
-  const groups: Array<{ leader: number | null; members: number[] }> = [];
-  let unmatched: { leader: null; members: number[] } | null = null;
-  for (const i of order) {
-    let best = -1;
-    let bestR = -Infinity;
-    groups.forEach((g, k) => {
-      if (g.leader === null) return;
-      const r = correlation(qrs[i], qrs[g.leader]);
-      if (r > bestR) [best, bestR] = [k, r];
-    });
-    if (best >= 0 && bestR >= o.threshold) groups[best].members.push(i);
-    else if (groups.length - (unmatched ? 1 : 0) < o.maxClusters) {
-      groups.push({ leader: i, members: [i] });
-    } else {
-      if (!unmatched) groups.push((unmatched = { leader: null, members: [] }));
-      unmatched.members.push(i);
-    }
-  }
+  // The grouping is the one beat clustering (src-main/ecg/clusters.ts), over the QRS windows.
+  const assigned = clusterShapes(
+    order.map((i) => qrs[i]),
+    { minCorrelation: o.threshold, maxClusters: o.maxClusters },
+  );
+  const groups: Array<{ leader: number; members: number[] }> = [];
+  order.forEach((i, k) => {
+    const c = assigned[k];
+    if (!groups[c]) groups[c] = { leader: i, members: [] };
+    groups[c].members.push(i);
+  });
   const clusters = groups.map((g): BeatCluster => {
     const mean = new Float32Array(2 * half + 1);
     for (const m of g.members) for (let t = 0; t < mean.length; t++) mean[t] += windows[m][t];

@@ -24,7 +24,10 @@
  * clusters from the signal, and the rule's parameters are chosen on a model's training records
  * (scripts/tune-beat-threshold.ts).
  */
+import { clusterShapes } from '../ecg/clusters';
 import type { AamiClass } from '../ecg/types';
+
+export { clusterShapes };
 
 /** The beat rule's parameters (chosen per model on its training records; model.json → meta). */
 export interface BeatRule {
@@ -146,78 +149,5 @@ function sameRun(k: number, i: number, runStarts: ReadonlySet<number>): boolean 
   if (runStarts.size === 0) return true;
   const [lo, hi] = k <= i ? [k, i] : [i + 1, k - 1];
   for (let j = lo; j <= hi; j++) if (runStarts.has(j)) return false;
-  return true;
-}
-
-/** Largest number of morphology clusters; later beats join the closest one. */
-const MAX_CLUSTERS = 48;
-/** Members whose mean forms a cluster's template. */
-const TEMPLATE_MEMBERS = 32;
-
-/**
- * Leader clustering of equally long beat shapes in time order: a beat joins the cluster whose
- * template (the mean of its first members) it correlates with best when that reaches
- * `minCorrelation`, else it starts a new cluster (up to MAX_CLUSTERS). Returns each beat's
- * cluster index (clusters numbered by first appearance).
- */
-export function clusterShapes(shapes: readonly Float32Array[], minCorrelation = 0.9): Int32Array {
-  const out = new Int32Array(shapes.length);
-  if (shapes.length === 0) return out;
-  const len = shapes[0].length;
-  const sums: Float64Array[] = [];
-  const counts: number[] = [];
-  const templates: Float64Array[] = []; // zero-mean, unit-norm
-  const unit = new Float64Array(len);
-  shapes.forEach((shape, i) => {
-    if (!normalise(shape, unit)) {
-      out[i] = 0; // a flat shape: the first cluster, it matches nothing
-      if (templates.length === 0) addCluster(shape);
-      return;
-    }
-    let best = -1;
-    let bestR = -Infinity;
-    templates.forEach((t, c) => {
-      let r = 0;
-      for (let k = 0; k < len; k++) r += unit[k] * t[k];
-      if (r > bestR) {
-        bestR = r;
-        best = c;
-      }
-    });
-    if (best < 0 || (bestR < minCorrelation && templates.length < MAX_CLUSTERS)) {
-      best = addCluster(shape);
-    } else if (counts[best] < TEMPLATE_MEMBERS) {
-      for (let k = 0; k < len; k++) sums[best][k] += shape[k];
-      counts[best]++;
-      normalise(sums[best], templates[best]);
-    }
-    out[i] = best;
-  });
-  return out;
-
-  function addCluster(shape: Float32Array): number {
-    sums.push(Float64Array.from(shape));
-    counts.push(1);
-    const t = new Float64Array(len);
-    normalise(shape, t);
-    templates.push(t);
-    return templates.length - 1;
-  }
-}
-
-/** Zero-mean, unit-norm copy of `x` into `out`; false when `x` is constant. */
-function normalise(x: ArrayLike<number>, out: Float64Array): boolean {
-  const n = x.length;
-  let m = 0;
-  for (let k = 0; k < n; k++) m += x[k];
-  m /= n;
-  let ss = 0;
-  for (let k = 0; k < n; k++) {
-    out[k] = x[k] - m;
-    ss += out[k] * out[k];
-  }
-  if (!(ss > 0)) return false;
-  const inv = 1 / Math.sqrt(ss);
-  for (let k = 0; k < n; k++) out[k] *= inv;
   return true;
 }

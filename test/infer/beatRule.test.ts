@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   beatCandidate,
-  clusterShapes,
   labelBeats,
   rhythmFeatures,
   type RuleBeat,
 } from '../../src-main/infer/beatRule';
-import { createRng } from '../../src-main/random';
 
 describe('beatCandidate', () => {
   const rule = { beatThreshold: 0.4, maxCorrelation: 0.9 };
@@ -52,22 +50,6 @@ describe('rhythmFeatures', () => {
     expect(Number.isNaN(f[14].rrNext)).toBe(true);
     expect(f[16].prematurity).toBeCloseTo(1, 6);
     expect(f[14].prematurity).toBeCloseTo(1, 6);
-  });
-});
-
-describe('clusterShapes', () => {
-  it('separates two morphologies and keeps noisy copies together, deterministically', () => {
-    const rng = createRng(7);
-    const a = Float32Array.from({ length: 40 }, (_, k) => Math.exp(-((k - 20) ** 2) / 8));
-    const b = Float32Array.from({ length: 40 }, (_, k) => -Math.sin((k / 40) * 2 * Math.PI));
-    const noisy = (s: Float32Array): Float32Array =>
-      Float32Array.from(s, (v) => v + 0.05 * (rng.next() - 0.5));
-    const shapes = Array.from({ length: 60 }, (_, i) => noisy(i % 3 === 2 ? b : a));
-    const c = clusterShapes(shapes);
-    expect(c[0]).toBe(0);
-    expect(c[2]).toBe(1);
-    shapes.forEach((_, i) => expect(c[i]).toBe(i % 3 === 2 ? 1 : 0));
-    expect(Array.from(clusterShapes(shapes))).toEqual(Array.from(c));
   });
 });
 
