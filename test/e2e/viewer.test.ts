@@ -217,6 +217,35 @@ describe.skipIf(!existsSync(CHROMIUM))(`viewer in Chromium (${CHROMIUM})`, () =>
     expect(await plotAttr('data-px-per-mm')).toBeCloseTo(after, 3);
   });
 
+  it('measures by Shift+drag, in true mm: twice the gain, half the mV for the same drag', async () => {
+    const box = (await page.locator('[data-testid="viewer-plot"] canvas').boundingBox())!;
+    const drag = async (): Promise<{ ms: number; mV: number }> => {
+      await page.keyboard.down('Shift');
+      await page.mouse.move(box.x + 300, box.y + 80);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 400, box.y + 40, { steps: 5 });
+      await page.mouse.up();
+      await page.keyboard.up('Shift');
+      const m = /^(\d+) ms · [\d.]+ bpm · (-?[\d.]+) mV$/.exec(await reading());
+      expect(m).not.toBeNull();
+      return { ms: Number(m![1]), mV: Number(m![2]) };
+    };
+    const mm = await plotAttr('data-px-per-mm');
+    const pxPerSecond = await plotAttr('data-px-per-second');
+    await page.selectOption('[data-testid="gain"]', '10');
+    await page.waitForTimeout(200);
+    const at10 = await drag();
+    // 100 px right and 40 px up.
+    expect(Math.abs(at10.ms - (100 / pxPerSecond) * 1000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(at10.mV - 40 / (10 * mm))).toBeLessThanOrEqual(0.01);
+    await page.selectOption('[data-testid="gain"]', '20');
+    await page.waitForTimeout(200);
+    const at20 = await drag();
+    expect(at20.ms).toBe(at10.ms);
+    expect(Math.abs(at20.mV - 40 / (20 * mm))).toBeLessThanOrEqual(0.01);
+    await page.keyboard.press('Escape');
+  });
+
   it('falls back to elapsed time for a record without a base time', async () => {
     const plain = synthesizeRecord({ seed: 4, fs: FS, durationSeconds: 30 });
     app.services.library.add({ ...plain.record, id: 'plain' }, plain.beats);
