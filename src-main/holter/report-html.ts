@@ -96,7 +96,7 @@ export function hourlySvg(r: Pick<HolterReport, 'hourly'>): string {
 export function stripSvg(st: ReportStrip, mapName = 'map'): string {
   const width = 720;
   const leadHeight = 90;
-  const m = { l: 56, r: 10, t: 30, b: 22 };
+  const m = { l: 56, r: 26, t: 30, b: 22 };
   const nLeads = st.min.length;
   const height = m.t + nLeads * leadHeight + m.b;
   const x = scaleLinear()
