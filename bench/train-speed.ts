@@ -72,7 +72,7 @@ interface Variant {
   segmenter?: Partial<SegmenterConfig>;
   classifier?: Partial<ClassifierConfig>;
   /** Speed kernels switched off for this model (BEATLENS_KERNELS_OFF while it runs), e.g.
-   * `--variant 'before={"kernelsOff":"bn-relu,concat-upsample,filter-grad"}'`. */
+   * `--variant 'before={"kernelsOff":"bn-relu,concat-upsample"}'`. */
   kernelsOff?: string;
 }
 
@@ -132,6 +132,7 @@ function parseArgs(argv: string[]): Options {
 
 interface Result {
   name: string;
+  method: Method;
   params: number;
   trainPerS: number;
   inferPerS: number;
@@ -263,6 +264,7 @@ async function benchAll(variants: Variant[], o: Options): Promise<Result[]> {
     const msPerInferBatch = b.inference.wall / b.inference.n;
     return {
       name: b.variant.name,
+      method: b.variant.method,
       params: b.params,
       trainPerS: (o.batch * 1000) / msPerTrainStep,
       inferPerS: (o.batch * 1000) / msPerInferBatch,
@@ -413,14 +415,15 @@ function compareWithTorch(o: Options, self: string, argv: string[]): void {
     }
   }
   console.log(
-    '| threads | model | params (beatlens / PyTorch) | train beatlens | train PyTorch | train ratio | infer beatlens | infer PyTorch | infer ratio |',
+    '| threads | model (beatlens) | params (beatlens / PyTorch) | train beatlens | train PyTorch | train ratio | infer beatlens | infer PyTorch | infer ratio |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const t of o.threads) {
     for (const name of [...new Set([...ours.keys()].filter((k) => k.startsWith(`${t}/`)))]) {
       const m = name.slice(name.indexOf('/') + 1);
       const a = ours.get(name) ?? [];
-      const b = theirs.get(name) ?? [];
+      // A variant is compared with the reference of its method.
+      const b = theirs.get(key(t, a[0].method)) ?? [];
       const train = mean(a.map((x) => x.trainPerS));
       const infer = mean(a.map((x) => x.inferPerS));
       const cell = (v: number | null): string => (v == null ? '–' : v.toFixed(1));

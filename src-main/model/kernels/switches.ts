@@ -3,7 +3,7 @@
  * one process (`BEATLENS_KERNELS_OFF=bn-relu,concat-upsample,…`, read at every call) and a test
  * can check a kernel against the plain-op path it replaced.
  */
-export const KERNEL_SWITCHES = ['bn-relu', 'concat-upsample', 'filter-grad'] as const;
+export const KERNEL_SWITCHES = ['bn-relu', 'concat-upsample'] as const;
 export type KernelSwitch = (typeof KERNEL_SWITCHES)[number];
 
 /** Whether `name` is on: everything is on unless listed in BEATLENS_KERNELS_OFF. */
