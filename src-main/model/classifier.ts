@@ -15,14 +15,21 @@ export interface Classifier {
   head(featureMap: tf.Tensor3D, training: boolean): tf.Tensor2D;
 }
 
-export function createClassifier(
+/** The classifier's convolutions: x (batch, nSamples, nInputs) → (batch, nSamples/2^blocks, C). */
+export type ConvFeatures = (x: tf.Tensor3D, training: boolean) => tf.Tensor3D;
+
+/**
+ * The point-wise stem and the blocks of 2×(Conv+BN+ReLU), the first conv of each with stride 2.
+ * Shared by the classifier and the MIL head (src-main/model/mil.ts); weights are named
+ * `${prefix}/stem`, `${prefix}/block<b>/<0|1>`.
+ */
+export function createConvFeatures(
   store: ParamStore,
-  cfg: ClassifierConfig,
+  cfg: Pick<ClassifierConfig, 'stemWidth' | 'widths' | 'kernelSize'>,
   nInputs: number,
-  nClasses: number,
-  prefix = 'classifier',
-): Classifier {
-  const { stemWidth, widths, kernelSize, hiddenUnits } = cfg;
+  prefix: string,
+): ConvFeatures {
+  const { stemWidth, widths, kernelSize } = cfg;
   const stem: Conv1dParams = createConv1d(store, `${prefix}/stem`, {
     kernelSize: 1,
     cIn: nInputs,
@@ -38,6 +45,22 @@ export function createClassifier(
     }),
     createConvBnRelu(store, `${prefix}/block${b}/1`, { kernelSize, cIn: w, cOut: w }),
   ]);
+  return (x, training) => {
+    let h = conv1d(x, stem);
+    for (const block of blocks) for (const unit of block) h = convBnRelu(h, unit, training);
+    return h;
+  };
+}
+
+export function createClassifier(
+  store: ParamStore,
+  cfg: ClassifierConfig,
+  nInputs: number,
+  nClasses: number,
+  prefix = 'classifier',
+): Classifier {
+  const { widths, hiddenUnits } = cfg;
+  const features = createConvFeatures(store, cfg, nInputs, prefix);
   const fc1: DenseParams = createDense(store, `${prefix}/fc1`, {
     inputs: widths[widths.length - 1],
     units: hiddenUnits,
@@ -49,11 +72,7 @@ export function createClassifier(
   });
 
   return {
-    features(x, training) {
-      let h = conv1d(x, stem);
-      for (const block of blocks) for (const unit of block) h = convBnRelu(h, unit, training);
-      return h;
-    },
+    features,
     head(featureMap) {
       const pooled = tf.mean(featureMap, 1) as tf.Tensor2D;
       return tf.logSoftmax(dense(tf.relu(dense(pooled, fc1)), fc2));

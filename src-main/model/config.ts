@@ -6,6 +6,7 @@ import { BeatlensError } from '../errors';
 import type {
   ClassifierConfig,
   Method,
+  MilConfig,
   ModelConfig,
   Pooling,
   PoolingAlign,
@@ -15,6 +16,41 @@ import { METHODS, POOLING_ALIGNS, POOLINGS } from './types';
 
 /** The one architecture family shipped today (U-Net segmenter + CNN classifier). */
 export const DEFAULT_ARCHITECTURE = 'unet1d-cnn';
+
+/** The multiple-instance family (method 'mil' only, src-main/model/mil.ts). */
+export const MIL_ARCHITECTURE = 'mil-fcn';
+
+/** Which architecture builds a method when the config does not name one. */
+export const architectureFor = (method: Method): string =>
+  method === 'mil' ? MIL_ARCHITECTURE : DEFAULT_ARCHITECTURE;
+
+/**
+ * Default r of the MIL head's log-mean-exp: at r = 5 and unit-scale evidence, a time step
+ * 1 above the rest weighs e^5 ≈ 150 times as much, so one beat can carry the segment while the
+ * gradient still reaches every step early in training.
+ */
+export const DEFAULT_MIL_TEMPERATURE = 5;
+
+/** The class name the segment builder gives all-normal segments (task 'normal-apb-pvc'). */
+export const NORMAL_CLASS = 'NORMAL';
+
+/** MIL pooling defaults: NORMAL (when a task has it) is the background class. */
+export function defaultMilConfig(classes: string[]): MilConfig {
+  return {
+    temperature: DEFAULT_MIL_TEMPERATURE,
+    normalClass: classes.includes(NORMAL_CLASS) ? NORMAL_CLASS : null,
+  };
+}
+
+/**
+ * Kernel of the MIL head's convolutions so that the receptive field of one evidence step is about
+ * one normal beat (≈ 1 s): with `nBlocks` blocks of two convolutions (the first with stride 2) it
+ * is 1 + 3·(k − 1)·(2^nBlocks − 1) samples, so k = 9 at 360 Hz (361 samples), 5 at 180 Hz
+ * (181), 7 at 250 Hz (271), 13 at 500 Hz (541). Odd, at least 3.
+ */
+export function defaultMilKernelSize(fs: number, nBlocks = 4): number {
+  return 1 + 2 * Math.max(1, Math.round((fs - 1) / (6 * (2 ** nBlocks - 1))));
+}
 
 /**
  * Window pooling length: about half a normal beat (~0.42 s), scaled with fs and rounded to a
@@ -57,6 +93,8 @@ export interface ModelConfigParams {
   architecture?: string;
   segmenter?: Partial<SegmenterConfig>;
   classifier?: Partial<ClassifierConfig>;
+  /** Method 'mil' only: pooling over time (defaults: `defaultMilConfig`). */
+  mil?: Partial<MilConfig>;
 }
 
 const scale = (widths: number[], f: number): number[] =>
@@ -70,8 +108,11 @@ export function defaultModelConfig(p: ModelConfigParams): ModelConfig {
   }
   const seg = defaultSegmenterConfig();
   const cls = defaultClassifierConfig();
+  if (p.method === 'mil') {
+    cls.kernelSize = defaultMilKernelSize(p.fs, (p.classifier?.widths ?? cls.widths).length);
+  }
   const cfg: ModelConfig = {
-    architecture: p.architecture ?? DEFAULT_ARCHITECTURE,
+    architecture: p.architecture ?? architectureFor(p.method),
     method: p.method,
     pooling: p.pooling ?? 'l2',
     poolingAlign: p.poolingAlign ?? 'centred',
@@ -89,6 +130,8 @@ export function defaultModelConfig(p: ModelConfigParams): ModelConfig {
       ...p.classifier,
     },
   };
+  if (p.method === 'mil') cfg.mil = { ...defaultMilConfig(p.classes), ...p.mil };
+  else if (p.mil) fail('mil', p.mil, `is only for method mil, not ${p.method}`);
   validateModelConfig(cfg);
   return cfg;
 }
@@ -143,5 +186,28 @@ export function validateModelConfig(cfg: ModelConfig): void {
   }
   if (!isPosInt(c.kernelSize) || c.kernelSize % 2 === 0) {
     fail('classifier.kernelSize', c.kernelSize, 'must be an odd positive integer');
+  }
+  validateMilFields(cfg);
+}
+
+/** Method 'mil' ⇔ architecture mil-fcn, and its pooling fields. */
+function validateMilFields(cfg: ModelConfig): void {
+  if (cfg.method === 'mil' && cfg.architecture === DEFAULT_ARCHITECTURE) {
+    fail('architecture', cfg.architecture, `has no method mil; use ${MIL_ARCHITECTURE}`);
+  }
+  if (cfg.architecture === MIL_ARCHITECTURE && cfg.method !== 'mil') {
+    fail('method', cfg.method, `must be mil for architecture ${MIL_ARCHITECTURE}`);
+  }
+  if (cfg.method !== 'mil') {
+    if (cfg.mil !== undefined) fail('mil', cfg.mil, `is only for method mil, not ${cfg.method}`);
+    return;
+  }
+  const m = cfg.mil;
+  if (m === null || typeof m !== 'object') fail('mil', m, 'must be set for method mil');
+  if (typeof m.temperature !== 'number' || !(m.temperature > 0 && m.temperature <= 1000)) {
+    fail('mil.temperature', m.temperature, 'must be a number in (0, 1000]');
+  }
+  if (m.normalClass !== null && !cfg.classes.includes(m.normalClass)) {
+    fail('mil.normalClass', m.normalClass, `must be null or one of ${cfg.classes}`);
   }
 }

@@ -15,7 +15,7 @@ const convMacs = (nOut: number, k: number, cIn: number, cOut: number): number =>
 
 export function forwardMacs(cfg: ModelConfig): CostBreakdown {
   let segmenterMacs = 0;
-  if (cfg.method !== 'classifier') {
+  if (cfg.method !== 'classifier' && cfg.method !== 'mil') {
     const { widths, kernelSize: k } = cfg.segmenter;
     const depth = widths.length - 1;
     const padded = Math.ceil(cfg.nSamples / 2 ** depth) * 2 ** depth;
@@ -37,7 +37,11 @@ export function forwardMacs(cfg: ModelConfig): CostBreakdown {
     classifierMacs += convMacs(n, c.kernelSize, b === 0 ? c.stemWidth : c.widths[b - 1], w);
     classifierMacs += convMacs(n, c.kernelSize, w, w);
   });
+  const last = c.widths[c.widths.length - 1];
+  // The MIL head: a point-wise conv to class evidence per step instead of the MLP.
   classifierMacs +=
-    c.widths[c.widths.length - 1] * c.hiddenUnits + c.hiddenUnits * cfg.classes.length;
+    cfg.method === 'mil'
+      ? n * last * cfg.classes.length
+      : last * c.hiddenUnits + c.hiddenUnits * cfg.classes.length;
   return { segmenterMacs, classifierMacs, totalMacs: segmenterMacs + classifierMacs };
 }

@@ -5,7 +5,7 @@
  * - classifier: classifier(D), no segmenter weights at all          (baseline)
  */
 import { createRng } from '../random';
-import { BeatlensError } from '../errors';
+import { checkModelInput, disposeStore, storeWeights } from './model-shell';
 import { tf } from './tf';
 import { createClassifier } from './classifier';
 import { validateModelConfig } from './config';
@@ -22,16 +22,7 @@ export function createUnetCnn(config: ModelConfig, seed: number): BeatlensModel 
   const classifier = createClassifier(store, cfg.classifier, cfg.nLeads, cfg.classes.length);
   let disposed = false;
 
-  const checkInput = (x: tf.Tensor3D): void => {
-    if (disposed) throw new BeatlensError('model-disposed', 'the model was disposed');
-    const [, nSamples, nLeads] = x.shape;
-    if (x.rank !== 3 || nLeads !== cfg.nLeads || nSamples !== cfg.nSamples) {
-      throw new BeatlensError(
-        'model-input',
-        `input shape [${x.shape}] does not match the model's (batch, nSamples=${cfg.nSamples}, nLeads=${cfg.nLeads})`,
-      );
-    }
-  };
+  const checkInput = (x: tf.Tensor3D): void => checkModelInput(x, cfg, disposed);
 
   const forwardFeatures = (x: tf.Tensor3D, training: boolean): FeaturesOutput => {
     checkInput(x);
@@ -76,21 +67,11 @@ export function createUnetCnn(config: ModelConfig, seed: number): BeatlensModel 
       checkInput(input);
       return tf.tidy(() => classifier.head(classifier.features(input, training), training));
     },
-    trainableWeights: () =>
-      store
-        .weights()
-        .filter((w) => w.trainable)
-        .map((w) => w.variable),
-    namedWeights: () => store.weights(),
-    countParams: () =>
-      store
-        .weights()
-        .filter((w) => w.trainable)
-        .reduce((n, w) => n + w.variable.size, 0),
+    ...storeWeights(store),
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const w of store.weights()) w.variable.dispose();
+      disposeStore(store);
     },
   };
   return model;

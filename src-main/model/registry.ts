@@ -3,8 +3,9 @@
  * family named by `cfg.architecture`; new families call `registerModel` once at import time.
  */
 import { BeatlensError } from '../errors';
-import { DEFAULT_ARCHITECTURE } from './config';
+import { DEFAULT_ARCHITECTURE, MIL_ARCHITECTURE } from './config';
 import { createUnetCnn } from './joint';
+import { createMilFcn } from './mil';
 import type { BeatlensModel, ModelConfig } from './types';
 
 export type ModelFactory = (cfg: ModelConfig, seed: number) => BeatlensModel;
@@ -38,3 +39,4 @@ export function createModel(cfg: ModelConfig, seed: number): BeatlensModel {
 }
 
 registerModel(DEFAULT_ARCHITECTURE, createUnetCnn);
+registerModel(MIL_ARCHITECTURE, createMilFcn);

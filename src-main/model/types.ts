@@ -10,9 +10,11 @@ import type { tf } from './tf';
  * How the classifier sees the segmenter's attention A:
  * - 'joint': the classifier sees A ⊙ D (the paper's method);
  * - 'classifier': no segmenter, the classifier sees D (attention is null);
- * - 'cascaded': the classifier sees A broadcast to every lead, not A ⊙ D.
+ * - 'cascaded': the classifier sees A broadcast to every lead, not A ⊙ D;
+ * - 'mil': multiple-instance head (architecture 'mil-fcn', src-main/model/mil.ts): per-time class
+ *   evidence, a smooth max over time per class gives the segment logits, no segmenter.
  */
-export type Method = 'joint' | 'classifier' | 'cascaded';
+export type Method = 'joint' | 'classifier' | 'cascaded' | 'mil';
 
 /** Window pooling that turns the segmenter map L into attention A (same length as L). */
 export type Pooling = 'l2' | 'max';
@@ -24,7 +26,7 @@ export type Pooling = 'l2' | 'max';
  */
 export type PoolingAlign = 'centred' | 'forward';
 
-export const METHODS: readonly Method[] = ['joint', 'classifier', 'cascaded'];
+export const METHODS: readonly Method[] = ['joint', 'classifier', 'cascaded', 'mil'];
 export const POOLINGS: readonly Pooling[] = ['l2', 'max'];
 export const POOLING_ALIGNS: readonly PoolingAlign[] = ['centred', 'forward'];
 
@@ -48,6 +50,24 @@ export interface ClassifierConfig {
   hiddenUnits: number;
 }
 
+/**
+ * The MIL head's pooling over time (method 'mil'). Its convolutions are `ClassifierConfig`'s stem,
+ * widths and kernelSize (hiddenUnits is unused).
+ */
+export interface MilConfig {
+  /**
+   * r of the log-mean-exp smooth max s_c = (1/r)·log mean_t exp(r·e_tc): the mean over time as
+   * r → 0, the max as r → ∞ (the evidence scale is learned, so r sets the starting sharpness).
+   */
+  temperature: number;
+  /**
+   * The class present in every segment's background (e.g. 'NORMAL'): pooled by the mean over
+   * time, not the smooth max, and the attention is 1 − p_t(normalClass). null when no class is
+   * (the PVC/APB task): the attention is then the predicted class's share of its smooth max.
+   */
+  normalClass: string | null;
+}
+
 export interface ModelConfig {
   /** Registered architecture family, see `listModels()`. */
   architecture: string;
@@ -64,6 +84,8 @@ export interface ModelConfig {
   classes: string[];
   segmenter: SegmenterConfig;
   classifier: ClassifierConfig;
+  /** Only for method 'mil' (absent otherwise, so older saved configs stay valid). */
+  mil?: MilConfig;
 }
 
 /** One named weight of a model (trainable parameter or learned state such as BN moving stats). */

@@ -38,7 +38,9 @@ export function cvTableMarkdown(runs: CvResult[]): string {
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of runs) {
     const s = r.summary;
-    const pooling = r.meta.config.method === 'classifier' ? '—' : r.meta.config.pooling;
+    // Window pooling belongs to the segmenter: the classifier and the MIL head have none.
+    const { method } = r.meta.config;
+    const pooling = method === 'classifier' || method === 'mil' ? '—' : r.meta.config.pooling;
     lines.push(
       `| ${r.meta.config.method} | ${pooling} | ${pct(s.accuracy)} | ${pct(s.specificity)} | ${pct(s.sensitivity)} | ${auc(s.aucMacro)} | ${r.folds.length} |`,
     );
