@@ -7,7 +7,7 @@
 import type { Beat, EcgRecord } from '../ecg/types';
 import { BeatlensError } from '../errors';
 import type { RecordSummary, RecordWindow } from '../ipc/contract';
-import { decimateMinMax, toJsonArray } from './decimate';
+import { decimateMinMax, MinMaxPyramid, toJsonArray } from './decimate';
 import { windowAttention } from './record-maps';
 import type { InferenceEntry } from './record-inference';
 
@@ -24,6 +24,8 @@ interface Entry {
   /** Metadata for listing without loading signals. */
   meta: Omit<EcgRecord, 'signals'>;
   beats: Beat[] | null;
+  /** Per lead, the min/max pyramid behind zoomed-out viewer tiles (built on first use). */
+  pyramids?: MinMaxPyramid[];
 }
 
 export function summarize(
@@ -113,7 +115,8 @@ export class RecordLibrary {
     },
     inference: WindowInference | null,
   ): RecordWindow {
-    const { record, beats } = this.get(args.recordId);
+    const e = this.entry(args.recordId);
+    const { record, beats } = e;
     if (args.startSample >= record.nSamples) {
       throw new BeatlensError(
         'window-out-of-range',
@@ -122,8 +125,13 @@ export class RecordLibrary {
     }
     const nSamples = Math.min(args.nSamples, record.nSamples - args.startSample);
     // Buckets sized by the requested span: a viewer tile past the record's end keeps its size.
-    const leads = record.signals.map((s) =>
-      decimateMinMax(s, args.startSample, args.nSamples, args.maxPoints),
+    // Zoomed-out tiles come from the pyramid (the same values, without a pass over the samples).
+    e.pyramids ??= record.signals.map((s) => new MinMaxPyramid(s));
+    const pyramids = e.pyramids;
+    const leads = record.signals.map(
+      (s, l) =>
+        pyramids[l].window(args.startSample, args.nSamples, args.maxPoints) ??
+        decimateMinMax(s, args.startSample, args.nSamples, args.maxPoints),
     );
     const bucketSamples = leads[0].bucketSamples;
     const end = args.startSample + nSamples;
