@@ -24,7 +24,10 @@ export interface WebContents {
   on(event: 'will-frame-navigate', listener: (event: Event) => void): this;
   on(event: 'will-attach-webview', listener: (event: Event) => void): this;
   /** The loaded page as PDF bytes (a Buffer in Electron). */
-  printToPDF(options: { pageSize?: string; printBackground?: boolean }): Promise<Uint8Array>;
+  printToPDF(options: {
+    pageSize?: 'A4' | 'Letter';
+    printBackground?: boolean;
+  }): Promise<Uint8Array>;
 }
 
 export interface WebPreferences {
