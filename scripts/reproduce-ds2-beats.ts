@@ -79,10 +79,11 @@ async function main(): Promise<void> {
   const readme = [
     '# MIT-BIH DS2, beat by beat',
     '',
-    `Model: **${name}** (\`${dir.replace(root + '/', '')}\`), classes ${model.config.classes.join('/')}, ${model.config.method}, ${model.config.nLeads} leads at ${model.config.fs} Hz; beat threshold ${info.beatThreshold ?? 0.5}.`,
+    `Model: **${name}** (\`${dir.replace(root + '/', '')}\`), classes ${model.config.classes.join('/')}, ${model.config.method}, ${model.config.nLeads} leads at ${model.config.fs} Hz; beat rule (src-main/infer/beatRule.ts): threshold τ = ${info.beatThreshold ?? 0.5}, QRS correlation bound ρ = ${info.maxCorrelation ?? 'none'}, prematurity bound p = ${info.maxPrematurity ?? 'none'}, pause bound c = ${info.minCompensation ?? 'none'}.`,
     `Made by \`npm run reproduce:ds2-beats${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     'Per record: one beats CSV per mode (`sample` at 360 Hz, `label` N/S/V, the beat score, the segment',
-    "class and probabilities, the reference symbol); compared with `beatlens evaluate-beats` (bxb's rules:",
+    'class and probabilities, RR intervals and their ratios to the local RR, the morphology cluster,',
+    "the reference symbol); compared with `beatlens evaluate-beats` (bxb's rules:",
     '150 ms window, the first 5 min excluded, paced records not in DS2). Se = sensitivity, +P = positive',
     'predictivity, FPR = false positive rate, all in %.',
     '',

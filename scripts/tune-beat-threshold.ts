@@ -40,7 +40,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.8];
+const THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8];
 /** Largest QRS correlation with the record's dominant beat a V beat may have (1: no rule). */
 const CORRELATIONS = [1, 0.95, 0.9, 0.85, 0.8];
 /** Prematurity bounds p (0: no such sign) and compensation bounds c (Infinity: none). */

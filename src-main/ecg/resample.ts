@@ -79,11 +79,12 @@ export function resample(signal: Float32Array, fsIn: number, fsOut: number): Flo
   const halfWidth = Math.ceil(ZERO_CROSSINGS / cutoff);
   const taps = 2 * halfWidth;
   const nPhases = phaseCount(fsIn, fsOut);
-  const table = new Map<number, Float64Array>();
+  const table: Array<Float64Array | undefined> = [];
+  const sums: number[] = []; // Σ of each phase's kernel, summed in the loop's order
   const i0Beta = besselI0(KAISER_BETA);
   // Kernel for fractional offset `frac` ∈ [0,1): weights of inputs floor(t)−halfWidth+1+j.
   const kernel = (phase: number): Float64Array => {
-    let k = table.get(phase);
+    let k = table[phase];
     if (k) return k;
     const frac = phase / nPhases;
     k = new Float64Array(taps);
@@ -94,7 +95,10 @@ export function resample(signal: Float32Array, fsIn: number, fsOut: number): Flo
       const arg = Math.PI * cutoff * x;
       k[j] = cutoff * (arg === 0 ? 1 : Math.sin(arg) / arg) * w;
     }
-    table.set(phase, k);
+    table[phase] = k;
+    let sum = 0;
+    for (let j = 0; j < taps; j++) sum += k[j];
+    sums[phase] = sum;
     return k;
   };
   const step = fsIn / fsOut;
@@ -112,9 +116,15 @@ export function resample(signal: Float32Array, fsIn: number, fsOut: number): Flo
     const jHi = Math.min(taps, n - first);
     let acc = 0;
     let wsum = 0;
-    for (let j = jLo; j < jHi; j++) {
-      acc += k[j] * signal[first + j];
-      wsum += k[j];
+    if (jLo === 0 && jHi === taps) {
+      // Interior: the whole kernel, whose sum is tabulated (the same sum, in the same order).
+      for (let j = 0; j < taps; j++) acc += k[j] * signal[first + j];
+      wsum = sums[phase];
+    } else {
+      for (let j = jLo; j < jHi; j++) {
+        acc += k[j] * signal[first + j];
+        wsum += k[j];
+      }
     }
     out[i] = wsum !== 0 ? acc / wsum : 0;
   }

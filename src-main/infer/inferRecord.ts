@@ -509,7 +509,11 @@ function argMax(v: ArrayLike<number>): number {
 
 /** A lead with its excluded stretches (and any other non-finite sample) set to 0. */
 function sanitized(signal: Float32Array, excluded: readonly ExcludedStretch[]): Float32Array {
-  const out = Float32Array.from(signal, (v) => (Number.isFinite(v) ? v : 0));
+  const out = new Float32Array(signal.length);
+  for (let i = 0; i < signal.length; i++) {
+    const v = signal[i];
+    out[i] = v - v === 0 ? v : 0; // finite (NaN and ±Infinity give NaN)
+  }
   for (const x of excluded) out.fill(0, x.start, x.end);
   return out;
 }
