@@ -15,8 +15,14 @@
  * models, gradient × input for the classifier. Offsets and samples count at the dataset's rate
  * (summary.json → sampleFs).
  *
- * Rows are refused when their folds were trained by different code (fingerprint) or on different
- * data, or when rows of one table disagree on the training settings.
+ * A row is refused when its folds were trained by different code (fingerprint) or on different
+ * data; rows of one table must share the training settings. Rows may come from different code
+ * (a row added later): the tables then say which code trained which row.
+ *
+ * Controls beside the rows, per protocol with a joint L2 row, scored on that row's test folds
+ * exactly as the maps are (and written the same way, `<protocol>/control-<name>/fold-<k>/beats.csv`):
+ * the signal energy Σ_leads x² (no model), and the joint attention moved later by half a beat.
+ * A map that does not beat both has not learnt where the abnormal beat is.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +39,9 @@ import {
 } from '../train/crossValidation';
 import { meanStd, type ClassificationMetrics, type MeanStd } from '../train/metrics';
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
-import { datasetOfRun, evaluateCvFolds } from './cvRun';
+import { energyMap, halfBeatShift } from './controls';
+import { datasetOfRun, evaluateCvFolds, type FoldMaps } from './cvRun';
+import { scoreMaps } from './pipeline';
 import { summariseFolds, type LocalisationSummary } from './localisation';
 import { pickExamples } from './ablate';
 import { curvesSeriesSvg, exampleSvg } from './report';
@@ -57,6 +65,9 @@ export const MITDB_ROWS: readonly MitdbRow[] = [
   { protocol: 'inter-patient', method: 'classifier', pooling: 'none', folds: 1 },
   { protocol: 'stratified', method: 'cascaded', pooling: 'l2', folds: 5 },
   { protocol: 'stratified', method: 'joint', pooling: 'max', folds: 5 },
+  { protocol: 'stratified', method: 'mil', pooling: 'none', folds: 5 },
+  { protocol: 'patient', method: 'mil', pooling: 'none', folds: 5 },
+  { protocol: 'inter-patient', method: 'mil', pooling: 'none', folds: 1 },
 ];
 
 /** The training settings every row shares (the reproduce script passes them to `beatlens cv`). */
@@ -207,6 +218,7 @@ export interface WriteMitdbResultsOptions {
 /** Writes the results folder and tables from every row that has finished folds. */
 export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<RowSummary[]> {
   const rows: RowSummary[] = [];
+  const controls: ControlSummary[] = [];
   const datasets = new Map<string, SegmentDataset>();
   let settings: string | null = null;
   for (const r of MITDB_ROWS) {
@@ -221,11 +233,6 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       fail(`${runDir}: trained with other settings than the rows before it (${s} vs ${settings})`);
     }
     settings = s;
-    if (rows.length > 0 && results[0].code.fingerprint !== rows[0].trainingCode.fingerprint) {
-      fail(
-        `${runDir}: trained by code ${results[0].code.fingerprint}, the rows before it by ${rows[0].trainingCode.fingerprint}; rerun it`,
-      );
-    }
     let data = datasets.get(meta.config.dataset);
     if (!data) {
       o.onProgress?.(`rebuilding the data set ${meta.config.dataset}`);
@@ -344,6 +351,9 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       ),
     );
     rows.push(row);
+    if (r.method === 'joint' && r.pooling === 'l2') {
+      controls.push(...writeControls(o.outDir, r.protocol, data, scored));
+    }
   }
   if (rows.length === 0) {
     throw new BeatlensError(
@@ -351,10 +361,97 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       `${o.runsDir}: no finished fold of any MIT-BIH row; run \`npm run reproduce:mitdb\` first`,
     );
   }
-  const tables = mitdbTablesMarkdown(rows);
+  const tables = mitdbTablesMarkdown(rows, controls);
   writeFileAtomic(join(o.outDir, 'README.md'), resultsReadme(rows, tables));
   if (o.readme) await replaceBetweenMarkers(o.readme, 'mitdb-table', tables);
   return rows;
+}
+
+/** A control map scored on a joint L2 row's test folds (see the module comment). */
+export interface ControlSummary {
+  protocol: Protocol;
+  /** Folder name under the protocol: control-energy, control-joint-l2-shifted. */
+  name: string;
+  description: string;
+  folds: Array<{ fold: number; nTest: number; localisation: LocalisationSummary }>;
+  mean: Record<string, number>;
+  std: Record<string, number>;
+}
+
+const CONTROLS = [
+  {
+    name: 'control-energy',
+    description: 'signal energy Σ x² (no model)',
+    map: (d: SegmentDataset, i: number): Float32Array => {
+      const per = d.nLeads * d.nSamples;
+      return energyMap(d.x.subarray(i * per, (i + 1) * per), d.nLeads, d.nSamples);
+    },
+  },
+  {
+    name: 'control-joint-l2-shifted',
+    description: 'joint L2 attention moved half a beat later',
+    map: (d: SegmentDataset, i: number, attention: Float32Array): Float32Array =>
+      halfBeatShift(
+        attention,
+        d.meta[i].beats.map((b) => b.position),
+      ),
+  },
+] as const;
+
+/** Scores and writes the controls on the folds of a joint L2 row. */
+function writeControls(
+  outDir: string,
+  protocol: Protocol,
+  data: SegmentDataset,
+  scored: readonly FoldMaps[],
+): ControlSummary[] {
+  return CONTROLS.map((c) => {
+    const dir = join(outDir, protocol, c.name);
+    rmSync(dir, { recursive: true, force: true });
+    const folds = scored.map((fm) => {
+      const maps = fm.index.map((i, k) => c.map(data, i, fm.maps[k]));
+      const ev = scoreMaps(data, fm.index, maps, 'attention');
+      const beatRows: unknown[][] = [];
+      fm.index.forEach((i, k) => {
+        const m = data.meta[i];
+        m.beats.forEach((b, bi) =>
+          beatRows.push([
+            m.recordId,
+            m.offset,
+            m.offset + b.position,
+            b.symbol,
+            ev.perSegment[k].scores[bi].toPrecision(6),
+          ]),
+        );
+      });
+      writeFileAtomic(
+        join(dir, `fold-${fm.fold}`, 'beats.csv'),
+        formatCsv(['record', 'segment_offset', 'sample', 'symbol', 'score'], beatRows),
+      );
+      return { fold: fm.fold, nTest: fm.index.length, localisation: ev.summary };
+    });
+    const mean: Record<string, number> = {};
+    const std: Record<string, number> = {};
+    for (const k of LOCALISATION) {
+      const v = folds.map((f) => f.localisation[k]).filter(Number.isFinite);
+      const m = v.length ? meanStd(v) : { mean: NaN, std: NaN, n: 0 };
+      mean[k] = m.mean;
+      std[k] = v.length > 1 ? m.std : NaN;
+    }
+    const g = summariseFolds(folds.map((f) => f.localisation));
+    for (const gr of ['I', 'II', 'III'] as const)
+      mean[`grade${gr}Percent`] = g.gradePercent[gr].mean;
+    const summary: ControlSummary = {
+      protocol,
+      name: c.name,
+      description: c.description,
+      folds,
+      mean,
+      std,
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), summary);
+    return summary;
+  });
 }
 
 const pct = (m: number, s: number): string =>
@@ -371,12 +468,30 @@ const PROTOCOL_NAMES: Record<Protocol, string> = {
 };
 
 /** Table 1 and the localisation table, one line per row, the paper's row beside them. */
-export function mitdbTablesMarkdown(rows: readonly RowSummary[]): string {
+export function mitdbTablesMarkdown(
+  rows: readonly RowSummary[],
+  controls: readonly ControlSummary[] = [],
+): string {
   const out: string[] = [];
   const c = rows[0].config;
+  const codeOf = (r: RowSummary): string =>
+    `${r.trainingCode.fingerprint} (commit ${r.trainingCode.commit?.slice(0, 10) ?? 'n/a'}${r.trainingCode.dirty ? ', with uncommitted changes' : ''})`;
+  const codes = [...new Set(rows.map(codeOf))];
+  const trainedBy =
+    codes.length === 1
+      ? `trained by code ${codes[0]}`
+      : `trained by code ${codes
+          .map(
+            (k) =>
+              `${k} for ${rows
+                .filter((r) => codeOf(r) === k)
+                .map((r) => `${r.protocol}/${rowName(r)}`)
+                .join(', ')}`,
+          )
+          .join('; ')}`;
   out.push(
     `MIT-BIH PVC vs APB (${rows[0].classes.join('/')}), ${c.task}, preset ${c.preset.name} (Adam ${c.preset.learningRate}, ${c.preset.epochs} epochs, batch ${c.preset.batchSize}), segments at ${rows[0].sampleFs} Hz, seed ${c.seed}; ` +
-      `trained by code ${rows[0].trainingCode.fingerprint} (commit ${rows[0].trainingCode.commit?.slice(0, 10) ?? 'n/a'}${rows[0].trainingCode.dirty ? ', with uncommitted changes' : ''}), data ${rows[0].dataFingerprint}. ` +
+      `${trainedBy}; data ${rows[0].dataFingerprint}. ` +
       'Mean ± sample std over folds; sensitivity and specificity with PVC positive.',
   );
   out.push('');
@@ -407,9 +522,18 @@ export function mitdbTablesMarkdown(rows: readonly RowSummary[]): string {
   for (const r of rows) {
     const g = (k: string): string => (Number.isFinite(r.mean[k]) ? r.mean[k].toFixed(0) : 'n/a');
     out.push(
-      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'attention' ? 'attention' : 'gradient × input'} | ` +
+      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'gradxinput' ? 'gradient × input' : r.method === 'mil' ? 'class evidence' : 'attention'} | ` +
         `${num(r.mean.pooledAuroc, r.std.pooledAuroc)} | ${num(r.mean.meanSegmentAuroc, r.std.meanSegmentAuroc)} | ` +
         `${num(r.mean.pointingGame, r.std.pointingGame)} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
+    );
+  }
+  for (const k of controls) {
+    const g = (key: string): string =>
+      Number.isFinite(k.mean[key]) ? k.mean[key].toFixed(0) : 'n/a';
+    out.push(
+      `| ${PROTOCOL_NAMES[k.protocol]} | control | — | ${k.description} | ` +
+        `${num(k.mean.pooledAuroc, k.std.pooledAuroc)} | ${num(k.mean.meanSegmentAuroc, k.std.meanSegmentAuroc)} | ` +
+        `${num(k.mean.pointingGame, k.std.pointingGame)} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
     );
   }
   out.push('| paper (human raters, by eye) | joint | l2 | attention | — | — | — | 50:27:23 |');

@@ -37,6 +37,9 @@ function readCsv(path: string): Record<string, string>[] {
 const committed = MITDB_ROWS.map((r) => join(RESULTS, r.protocol, rowName(r))).filter((d) =>
   existsSync(join(d, 'summary.json')),
 );
+const committedControls = ['stratified', 'patient', 'inter-patient']
+  .flatMap((p) => ['control-energy', 'control-joint-l2-shifted'].map((c) => join(RESULTS, p, c)))
+  .filter((d) => existsSync(join(d, 'summary.json')));
 
 describe('committed MIT-BIH results recompute from their per-item files', () => {
   it.skipIf(committed.length === 0)('every fold of every row', () => {
@@ -79,6 +82,20 @@ describe('committed MIT-BIH results recompute from their per-item files', () => 
   });
 });
 
+describe('committed localisation controls recompute from their beats', () => {
+  it.skipIf(committedControls.length === 0)('pooled beat AUROC of every fold', () => {
+    for (const dir of committedControls) {
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      for (const f of summary.folds) {
+        const beats = readCsv(join(dir, `fold-${f.fold}`, 'beats.csv'));
+        const pos = beats.filter((b) => b.symbol !== 'N').map((b) => Number(b.score));
+        const neg = beats.filter((b) => b.symbol === 'N').map((b) => Number(b.score));
+        expect(auroc(pos, neg), `${dir} fold ${f.fold}`).toBeCloseTo(f.localisation.pooledAuroc, 3);
+      }
+    }
+  });
+});
+
 describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
   it('writes summary.json, predictions.csv and beats.csv from a run folder', async () => {
     const runs = join(tmp, 'runs');
@@ -115,7 +132,23 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
       'symbol',
       'score',
     ]);
+    // The controls, scored on the same test fold and written the same way.
+    expect(readdirSync(join(out, 'stratified')).sort()).toEqual([
+      'control-energy',
+      'control-joint-l2-shifted',
+      'joint-l2',
+    ]);
+    for (const c of ['control-energy', 'control-joint-l2-shifted']) {
+      const summary = JSON.parse(readFileSync(join(out, 'stratified', c, 'summary.json'), 'utf8'));
+      const cb = readCsv(join(out, 'stratified', c, 'fold-0', 'beats.csv'));
+      expect(cb).toHaveLength(beats.length);
+      const pos = cb.filter((b) => b.symbol !== 'N').map((b) => Number(b.score));
+      const neg = cb.filter((b) => b.symbol === 'N').map((b) => Number(b.score));
+      expect(auroc(pos, neg)).toBeCloseTo(summary.folds[0].localisation.pooledAuroc, 3);
+    }
     const text = readFileSync(readme, 'utf8');
+    expect(text).toMatch(/\| control +\| — +\| signal energy Σ x² \(no model\) +\|/);
+    expect(text).toMatch(/\| control +\| — +\| joint L2 attention moved half a beat later +\|/);
     expect(text).toMatch(/^before\n\n?<!-- mitdb-table:start -->\n\nMIT-BIH PVC vs APB/);
     expect(text).toMatch(/\| 1 of 5 +\|/);
     expect(text).toMatch(/<!-- mitdb-table:end -->\n\n?after\n$/);
