@@ -28,7 +28,7 @@ import {
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
 import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadRecordFile } from '../src-main/ecg/import/load';
-import { labelBeats } from '../src-main/infer/beatRule';
+import { labelBeats, type BeatRule } from '../src-main/infer/beatRule';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
@@ -67,14 +67,13 @@ async function main(): Promise<void> {
         info: asset.info,
         thresholdFraction: 1,
       });
-      scans.push({ rec, r, ref: readBxbReference(join(mitdb, `${rec}.atr`)) });
-      if (beatsDir) {
-        mkdirSync(beatsDir, { recursive: true });
-        writeFileAtomic(
-          join(beatsDir, `${rec}.csv`),
-          scanBeatsCsv(r, record.fs, asset.model.config.classes),
-        );
-      }
+      scans.push({
+        rec,
+        r,
+        ref: readBxbReference(join(mitdb, `${rec}.atr`)),
+        fs: record.fs,
+        classes: asset.model.config.classes,
+      });
       process.stderr.write(`scanned ${rec}${job.modelDir ? ` with ${job.modelDir}` : ''}\n`);
     }
     if (job.modelDir) asset.model.dispose();
@@ -85,12 +84,7 @@ async function main(): Promise<void> {
     for (const rho of CORRELATIONS)
       for (const p of PREMATURITIES)
         for (const c of COMPENSATIONS) {
-          const rule = {
-            beatThreshold: tau,
-            maxCorrelation: rho < 1 ? rho : undefined,
-            maxPrematurity: p > 0 ? p : undefined,
-            minCompensation: Number.isFinite(c) ? c : undefined,
-          };
+          const rule = ruleOf({ tau, rho, p, c });
           const results = scans.map(({ rec, r, ref }) => {
             const labels = labelBeats(
               r.beats,
@@ -118,6 +112,19 @@ async function main(): Promise<void> {
           );
           if (f1 > best.f1 + 1e-12) best = { tau, rho, p, c, f1 };
         }
+  if (beatsDir) {
+    // Each record's beats as the chosen rule labels them.
+    mkdirSync(beatsDir, { recursive: true });
+    for (const { rec, r, fs, classes } of scans) {
+      const labels = labelBeats(
+        r.beats,
+        r.segmentsOf.map((s) => s.label),
+        ruleOf(best),
+      );
+      const beats = r.beats.map((b, i) => ({ ...b, label: labels[i] }));
+      writeFileAtomic(join(beatsDir, `${rec}.csv`), scanBeatsCsv({ ...r, beats }, fs, classes));
+    }
+  }
   console.log(
     `best on DS1: τ = ${best.tau}, ρ = ${best.rho}, p = ${best.p || 'none'}, c = ${best.c} (VEB F1 ${(100 * best.f1).toFixed(2)} %)`,
   );
@@ -136,6 +143,16 @@ async function main(): Promise<void> {
     console.log(`wrote beatThreshold ${best.tau} into ${path}`);
   }
   model.dispose();
+}
+
+/** The rule of a grid point (ρ 1, p 0, c ∞: that part off). */
+function ruleOf(g: { tau: number; rho: number; p: number; c: number }): BeatRule {
+  return {
+    beatThreshold: g.tau,
+    maxCorrelation: g.rho < 1 ? g.rho : undefined,
+    maxPrematurity: g.p > 0 ? g.p : undefined,
+    minCompensation: Number.isFinite(g.c) ? g.c : undefined,
+  };
 }
 
 /** Each fold's model and held-out records (the records of its predictions.json) in a cv run. */

@@ -239,8 +239,11 @@ export async function inferRecord(
     refBeats = opts.beats;
   } else {
     beatSource = 'detector';
-    const clean = sanitized(leads[0], excluded);
-    refBeats = detectQrs(clean, fsIn).map((sample) => ({ sample, symbol: '?', aami: 'Q' }));
+    refBeats = detectBeats(leads[0], excluded, fsIn).map((sample) => ({
+      sample,
+      symbol: '?',
+      aami: 'Q',
+    }));
   }
   const sortedBeats = refBeats
     .filter((b) => b.sample >= 0 && b.sample < record.nSamples)
@@ -498,6 +501,41 @@ export async function inferRecord(
     excluded,
     nBeatsExcluded,
   };
+}
+
+/** Seconds of record the QRS detector sees at once (records up to this long: in one piece). */
+export const DETECT_CHUNK_SECONDS = 3600;
+
+/**
+ * R peaks of one lead by the QRS detector, its excluded stretches zeroed. Records longer than
+ * DETECT_CHUNK_SECONDS are detected an hour at a time, each hour with 10 s of the record either
+ * side so the detector's thresholds have settled at the hour's edges, keeping the peaks inside
+ * the hour: memory stays bounded on a 24-h Holter.
+ */
+export function detectBeats(
+  lead: Float32Array,
+  excluded: readonly ExcludedStretch[],
+  fs: number,
+): number[] {
+  const chunk = Math.round(DETECT_CHUNK_SECONDS * fs);
+  const margin = Math.round(10 * fs);
+  if (lead.length <= chunk + margin) return detectQrs(sanitized(lead, excluded), fs);
+  const out: number[] = [];
+  for (let a = 0; a < lead.length; a += chunk) {
+    const b = Math.min(lead.length, a + chunk);
+    const lo = Math.max(0, a - margin);
+    const hi = Math.min(lead.length, b + margin);
+    if (hi - lo < Math.round(fs)) break;
+    const rel = excluded
+      .filter((x) => x.end > lo && x.start < hi)
+      .map((x) => ({ ...x, start: Math.max(0, x.start - lo), end: Math.min(hi, x.end) - lo }));
+    for (const p of detectQrs(sanitized(lead.subarray(lo, hi), rel), fs)) {
+      if (p + lo >= a && p + lo < b) out.push(p + lo);
+    }
+  }
+  // A beat seen from both sides of an hour's edge within the refractory period counts once.
+  const refractory = Math.round(0.2 * fs);
+  return out.filter((s, i) => i === 0 || s - out[i - 1] > refractory);
 }
 
 /** Index of the largest value (the first of ties). */

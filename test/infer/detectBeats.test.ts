@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { synthesizeRecord } from '../../src-main/ecg/synthetic';
+import { detectQrs } from '../../src-main/evaluate/qrs';
+import { DETECT_CHUNK_SECONDS, detectBeats } from '../../src-main/infer/inferRecord';
+
+describe('detectBeats on a record longer than one detector chunk', () => {
+  const seconds = 2.5 * DETECT_CHUNK_SECONDS;
+  const { record, beats } = synthesizeRecord({ seed: 5, durationSeconds: seconds, pvcRate: 0.05 });
+  const lead = record.signals[0];
+
+  it('finds the beats the whole-record detector finds, once each, across the hour edges', () => {
+    const chunked = detectBeats(lead, [], record.fs);
+    const whole = detectQrs(lead, record.fs);
+    expect(chunked.length).toBeGreaterThan(0.9 * beats.length);
+    expect(Math.abs(chunked.length - whole.length)).toBeLessThanOrEqual(3);
+    const set = new Set(whole);
+    const same = chunked.filter((s) => set.has(s)).length;
+    expect(same / whole.length).toBeGreaterThan(0.999);
+    for (let i = 1; i < chunked.length; i++) {
+      expect(chunked[i] - chunked[i - 1]).toBeGreaterThan(0.2 * record.fs);
+    }
+    // What the whole-record detector finds at the hour edges, the chunked one finds too.
+    for (const k of [1, 2]) {
+      const edge = k * DETECT_CHUNK_SECONDS * record.fs;
+      const near = whole.filter((s) => Math.abs(s - edge) < 5 * record.fs);
+      expect(near.length).toBeGreaterThan(5);
+      expect(chunked.filter((s) => Math.abs(s - edge) < 5 * record.fs)).toEqual(near);
+    }
+  });
+
+  it('zeroes excluded stretches, in whichever hour they fall', () => {
+    const start = Math.round((DETECT_CHUNK_SECONDS - 30) * record.fs);
+    const end = Math.round((DETECT_CHUNK_SECONDS + 30) * record.fs);
+    const got = detectBeats(lead, [{ start, end, reason: 'flat', lead: 'MLII' }], record.fs);
+    expect(got.filter((s) => s >= start + record.fs && s < end - record.fs)).toEqual([]);
+    expect(
+      got.filter((s) => s >= end + record.fs && s < end + 20 * record.fs).length,
+    ).toBeGreaterThan(5);
+  });
+});
