@@ -265,23 +265,9 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
           ]),
         ),
       );
-      const beatRows: unknown[][] = [];
-      fm.index.forEach((i, k) => {
-        const m = d.meta[i];
-        m.beats.forEach((b, bi) => {
-          const score = fm.perSegment[k].scores[bi];
-          beatRows.push([
-            m.recordId,
-            m.offset,
-            m.offset + b.position,
-            b.symbol,
-            score.toPrecision(6),
-          ]);
-        });
-      });
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'beats.csv'),
-        formatCsv(['record', 'segment_offset', 'sample', 'symbol', 'score'], beatRows),
+        beatsCsv(d, fm.index, fm.perSegment),
       );
       folds.push({
         fold: fm.fold,
@@ -367,6 +353,31 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
   return rows;
 }
 
+/**
+ * The per-beat file of scored test segments: record, segment_offset, sample, symbol, score (one
+ * row per annotated beat; offsets and samples at the dataset's rate).
+ */
+export function beatsCsv(
+  data: SegmentDataset,
+  index: readonly number[],
+  perSegment: ReadonlyArray<{ scores: ArrayLike<number> }>,
+): string {
+  const rows: unknown[][] = [];
+  index.forEach((i, k) => {
+    const m = data.meta[i];
+    m.beats.forEach((b, bi) =>
+      rows.push([
+        m.recordId,
+        m.offset,
+        m.offset + b.position,
+        b.symbol,
+        perSegment[k].scores[bi].toPrecision(6),
+      ]),
+    );
+  });
+  return formatCsv(['record', 'segment_offset', 'sample', 'symbol', 'score'], rows);
+}
+
 /** A control map scored on a joint L2 row's test folds (see the module comment). */
 export interface ControlSummary {
   protocol: Protocol;
@@ -411,22 +422,9 @@ function writeControls(
     const folds = scored.map((fm) => {
       const maps = fm.index.map((i, k) => c.map(data, i, fm.maps[k]));
       const ev = scoreMaps(data, fm.index, maps, 'attention');
-      const beatRows: unknown[][] = [];
-      fm.index.forEach((i, k) => {
-        const m = data.meta[i];
-        m.beats.forEach((b, bi) =>
-          beatRows.push([
-            m.recordId,
-            m.offset,
-            m.offset + b.position,
-            b.symbol,
-            ev.perSegment[k].scores[bi].toPrecision(6),
-          ]),
-        );
-      });
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'beats.csv'),
-        formatCsv(['record', 'segment_offset', 'sample', 'symbol', 'score'], beatRows),
+        beatsCsv(data, fm.index, ev.perSegment),
       );
       return { fold: fm.fold, nTest: fm.index.length, localisation: ev.summary };
     });

@@ -259,16 +259,6 @@ export function exampleSvg(ex: ExampleSegment, fs: number, title?: string): stri
 
 /** Fig. 5-style: accuracy, AUC, beat AUROC and % Class I against the kernel size. */
 export function kernelSweepSvg(r: AblationResult): string {
-  const width = 520;
-  const height = 280;
-  const m = { l: 48, r: 150, t: 28, b: 40 };
-  const ks = r.variants.map((v) => v.kernelSamples);
-  const x = scaleLinear()
-    .domain(extent(ks) as [number, number])
-    .range([m.l, width - m.r]);
-  const y = scaleLinear()
-    .domain([0, 1])
-    .range([height - m.b, m.t]);
   const series: Array<[string, (v: VariantResult) => number]> = [
     ['accuracy', (v) => v.summary.accuracy.mean],
     ['AUC', (v) => v.summary.aucMacro.mean],
@@ -276,16 +266,43 @@ export function kernelSweepSvg(r: AblationResult): string {
     ['beat AUROC', (v) => v.summary.localisation.attention?.pooledAuroc.mean ?? NaN],
     ['Class I share', (v) => (v.summary.localisation.attention?.pooledGradePercent.I ?? NaN) / 100],
   ];
-  let s = svgOpen(width, height, `Kernel-size sweep on ${r.dataName}`);
-  s += `<text x="${m.l}" y="16" font-weight="bold">kernel-size sweep (${r.fs} Hz)</text>`;
+  return sweepSvg({
+    title: `Kernel-size sweep on ${r.dataName}`,
+    heading: `kernel-size sweep (${r.fs} Hz)`,
+    xLabel: 'kernel (samples)',
+    xs: r.variants.map((v) => v.kernelSamples),
+    series: series.map(([name, f]) => ({ name, values: r.variants.map(f) })),
+  });
+}
+
+/** Lines of values in 0..1 against one x per point (a sweep), with a legend. */
+export function sweepSvg(o: {
+  title: string;
+  heading: string;
+  xLabel: string;
+  xs: readonly number[];
+  series: ReadonlyArray<{ name: string; values: readonly number[] }>;
+}): string {
+  const width = 520;
+  const height = 280;
+  const m = { l: 48, r: 150, t: 28, b: 40 };
+  const ks = [...o.xs];
+  const x = scaleLinear()
+    .domain(extent(ks) as [number, number])
+    .range([m.l, width - m.r]);
+  const y = scaleLinear()
+    .domain([0, 1])
+    .range([height - m.b, m.t]);
+  let s = svgOpen(width, height, o.title);
+  s += `<text x="${m.l}" y="16" font-weight="bold">${esc(o.heading)}</text>`;
   s += `<line x1="${m.l}" x2="${width - m.r}" y1="${height - m.b}" y2="${height - m.b}" stroke="#444"/>`;
   s += `<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${height - m.b}" stroke="#444"/>`;
   s += axisTicks(x, ks, 'x', height - m.b, String);
   s += axisTicks(y, y.ticks(5), 'y', m.l, (v) => v.toFixed(1));
-  s += `<text x="${(m.l + width - m.r) / 2}" y="${height - 6}" text-anchor="middle">kernel (samples)</text>`;
-  series.forEach(([name, f], i) => {
+  s += `<text x="${(m.l + width - m.r) / 2}" y="${height - 6}" text-anchor="middle">${esc(o.xLabel)}</text>`;
+  o.series.forEach(({ name, values }, i) => {
     const c = OKABE_ITO[i % OKABE_ITO.length];
-    const vals = r.variants.map(f);
+    const vals = [...values];
     const path = line<number>()
       .defined((v) => Number.isFinite(v))
       .x((_, k) => x(ks[k]))
@@ -295,7 +312,7 @@ export function kernelSweepSvg(r: AblationResult): string {
       if (Number.isFinite(v)) s += `<circle cx="${x(ks[k])}" cy="${y(v)}" r="3" fill="${c}"/>`;
     });
     s += `<line x1="${width - m.r + 10}" x2="${width - m.r + 28}" y1="${m.t + 8 + i * 16}" y2="${m.t + 8 + i * 16}" stroke="${c}" stroke-width="3"/>`;
-    s += `<text x="${width - m.r + 32}" y="${m.t + 12 + i * 16}">${name}</text>`;
+    s += `<text x="${width - m.r + 32}" y="${m.t + 12 + i * 16}">${esc(name)}</text>`;
   });
   return s + '</svg>';
 }
