@@ -142,11 +142,16 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--runs <dir>', 'the run folders', 'runs/mitdb')
     .option('--out <dir>', 'results folder', 'docs/results/mitdb')
     .option('--readme <file>', "README whose Table 1 is regenerated ('' to leave it)", 'README.md')
+    .option(
+      '--localisation-doc <file>',
+      "doc whose MIT-BIH localisation table is regenerated ('' to leave it)",
+      'docs/localisation.md',
+    )
     .option('--backend <name>', 'auto|tensorflow|wasm|cpu', 'auto')
     .action(
       async (
         dataset: string,
-        f: { runs: string; out: string; readme: string; backend: string },
+        f: { runs: string; out: string; readme: string; localisationDoc: string; backend: string },
       ) => {
         if (dataset !== 'mitdb') {
           throw new BeatlensError(
@@ -159,6 +164,7 @@ export function registerEvaluateCommands(program: Command): void {
           runsDir: resolve(f.runs),
           outDir: resolve(f.out),
           readme: f.readme ? resolve(f.readme) : null,
+          localisationDoc: f.localisationDoc ? resolve(f.localisationDoc) : null,
           command: resolvedCommand('results mitdb', f),
           onProgress: (m) => process.stderr.write(`${m}\n`),
         });

@@ -210,6 +210,8 @@ export interface WriteMitdbResultsOptions {
   outDir: string;
   /** README whose Table 1 (between the mitdb-table markers) is regenerated; null leaves it. */
   readme?: string | null;
+  /** A doc whose localisation table (between mitdb-localisation markers) is regenerated. */
+  localisationDoc?: string | null;
   /** The command line, for summary.json. */
   command?: string;
   onProgress?(message: string): void;
@@ -350,6 +352,13 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
   const tables = mitdbTablesMarkdown(rows, controls);
   writeFileAtomic(join(o.outDir, 'README.md'), resultsReadme(rows, tables));
   if (o.readme) await replaceBetweenMarkers(o.readme, 'mitdb-table', tables);
+  if (o.localisationDoc) {
+    await replaceBetweenMarkers(
+      o.localisationDoc,
+      'mitdb-localisation',
+      mitdbLocalisationMarkdown(rows, controls),
+    );
+  }
   return rows;
 }
 
@@ -509,8 +518,18 @@ export function mitdbTablesMarkdown(
     `| ${PROTOCOL_NAMES.stratified} | paper: joint | l2 | ${(100 * PAPER_TABLE1.accuracy).toFixed(1)} | — | — | ${PAPER_TABLE1.auc} | 5 |`,
   );
   out.push('');
+  out.push(mitdbLocalisationMarkdown(rows, controls));
+  return out.join('\n');
+}
+
+/** The localisation table: every row's map, the controls, the paper's raters. */
+export function mitdbLocalisationMarkdown(
+  rows: readonly RowSummary[],
+  controls: readonly ControlSummary[] = [],
+): string {
+  const out: string[] = [];
   out.push(
-    'Does the map point at the abnormal beat? Each annotated beat of every test segment scored by its map (attention; gradient × input for the classifier), against the annotations:',
+    'Does the map point at the abnormal beat? Each annotated beat of every test segment scored by its map (attention; gradient × input for the classifier; class evidence for MIL), against the annotations:',
   );
   out.push('');
   out.push(

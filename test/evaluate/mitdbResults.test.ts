@@ -112,7 +112,20 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
       readme,
       'before\n<!-- mitdb-table:start -->\nold\n<!-- mitdb-table:end -->\nafter\n',
     );
-    const rows = await writeMitdbResults({ runsDir: runs, outDir: out, readme });
+    const doc = join(tmp, 'localisation.md');
+    writeFileSync(
+      doc,
+      '# x\n\n<!-- mitdb-localisation:start -->\n<!-- mitdb-localisation:end -->\n',
+    );
+    const rows = await writeMitdbResults({
+      runsDir: runs,
+      outDir: out,
+      readme,
+      localisationDoc: doc,
+    });
+    expect(readFileSync(doc, 'utf8')).toMatch(
+      /Does the map point at the abnormal beat\?[^]*signal energy/,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].complete).toBe(false);
     expect(rows[0].foldsFinished).toEqual([0]);
