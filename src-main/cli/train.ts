@@ -208,7 +208,11 @@ export function registerTrainCommands(program: Command): void {
         'mitdb | synthetic | origin (your labelled 12-lead records) | store (segments prepared in the store)',
       ),
   )
-    .option('--method <m>', `${METHODS.join('|')}|all`, 'joint')
+    .option(
+      '--method <m>',
+      `${METHODS.join('|')}|all (mil localises best; joint is the paper's)`,
+      'mil',
+    )
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
     .option('--protocol <p>', PROTOCOLS.join('|'), 'stratified')
     .option('--folds <k>', 'number of folds', '5')
@@ -310,7 +314,11 @@ export function registerTrainCommands(program: Command): void {
         'mitdb | synthetic | origin (your labelled 12-lead records) | store (segments prepared in the store)',
       ),
   )
-    .option('--method <m>', METHODS.join('|'), 'joint')
+    .option(
+      '--method <m>',
+      `${METHODS.join('|')} (mil localises best; joint is the paper's)`,
+      'mil',
+    )
     .option('--pooling <p>', POOLINGS.join('|'), 'l2')
     .option('--store <path>', 'store holding the segments for the `store` dataset')
     .option('--name <name>', 'model name shown in the app and in `models list`')

@@ -29,9 +29,10 @@ describe('beatlens cv / export / predict', () => {
       '--epochs', '1', '--width', '0.25', '--backend', 'wasm', '--out', out,
     ); // prettier-ignore
     expect(cv.code, cv.stderr).toBe(0);
-    expect(cv.stderr).toMatch(/joint fold 1\/2 epoch 1\/1 loss \d\.\d+ .*ETA/);
+    // The default method is MIL (it localises best on MIT-BIH; docs/localisation.md).
+    expect(cv.stderr).toMatch(/mil fold 1\/2 epoch 1\/1 loss \d\.\d+ .*ETA/);
     const table = readFileSync(join(out, 'table.md'), 'utf8');
-    expect(table).toMatch(/\| joint \| l2 \| \d+\.\d\d ± \d+\.\d\d \|/);
+    expect(table).toMatch(/\| mil \| — \| \d+\.\d\d ± \d+\.\d\d \|/);
     expect(table).toContain('98.8');
     expect(cv.stdout).toBe(table);
 
@@ -47,7 +48,7 @@ describe('beatlens cv / export / predict', () => {
       s.close();
     }
 
-    const runDir = join(out, 'joint-l2-stratified');
+    const runDir = join(out, 'mil-l2-stratified');
     const csv = await cli('export', runDir, '--format', 'csv');
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trim().split('\n');
@@ -79,6 +80,6 @@ describe('beatlens cv / export / predict', () => {
   it('rejects bad option values with one line', async () => {
     const r = await cli('cv', 'synthetic', '--method', 'lstm', '--no-store');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--method=lstm must be one of joint, classifier, cascaded, all/);
+    expect(r.stderr).toMatch(/--method=lstm must be one of joint, classifier, cascaded, mil, all/);
   });
 });
