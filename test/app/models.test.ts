@@ -90,7 +90,7 @@ describe('the model list and picker', () => {
         shipped: true,
         trained: true,
         classes: ['APB', 'NORMAL', 'PVC'],
-        leads: ['MLII', 'V1|V2|V4|V5'],
+        leads: ['MLII|II', 'V1|V2|V4|V5'],
         nLeads: 2,
         fs: 180,
         nSamples: 1000,

@@ -31,7 +31,7 @@ describe('the PVC-origin task (12 leads, 500 Hz)', () => {
     const out = join(tmp, 'cv-syn');
     const r = await cli(
       'cv', 'synthetic', '--task', 'pvc-origin', '--n-segments', '12', '--folds', '2',
-      '--workers', '0', '--preset', 'tiny', '--epochs', '1', '--width', '0.25', '--no-store',
+      '--method', 'joint', '--workers', '0', '--preset', 'tiny', '--epochs', '1', '--width', '0.25', '--no-store',
       '--backend', 'wasm', '--out', out,
     ); // prettier-ignore
     expect(r.code, r.stderr).toBe(0);
@@ -84,7 +84,7 @@ describe('the PVC-origin task (12 leads, 500 Hz)', () => {
       expect(d.data.x.every(Number.isFinite)).toBe(true);
       const r = await cli(
         'cv', 'origin', '--task', 'pvc-origin', '--data-dir', join(ludb.dir, 'data'),
-        '--labels', LUDB_LABELS, '--folds', '2', '--workers', '0', '--preset', 'tiny',
+        '--labels', LUDB_LABELS, '--folds', '2', '--method', 'joint', '--workers', '0', '--preset', 'tiny',
         '--epochs', '1', '--width', '0.25', '--no-store', '--backend', 'wasm',
         '--out', join(tmp, 'cv-ludb'),
       ); // prettier-ignore
