@@ -57,7 +57,8 @@ export interface RuleBeat {
   cluster: number;
 }
 
-const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
+/** Whether a model class name is the all-normal class (NORMAL, N). */
+export const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
 const isSupraventricularClass = (c: string): boolean => /^(apb|apc|s|sveb|pac)$/i.test(c);
 
 /** Step 1 of the rule for one beat: its label before rhythm and clusters are considered. */
@@ -129,12 +130,15 @@ export function rhythmFeatures(
   // rr[k]: the interval ending at beat k (NaN when k starts a run).
   const rr = new Float64Array(n).fill(NaN);
   for (let k = 1; k < n; k++) if (!runStarts.has(k)) rr[k] = (samples[k] - samples[k - 1]) / fs;
+  // run[k]: which run beat k is in; a finite interval k lies in run[k].
+  const run = new Int32Array(n);
+  for (let k = 1; k < n; k++) run[k] = run[k - 1] + (runStarts.has(k) ? 1 : 0);
   const window: number[] = [];
   return Array.from({ length: n }, (_, i) => {
     window.length = 0;
     for (let k = i - REFERENCE_BEATS; k <= i + REFERENCE_BEATS + 1; k++) {
       if (k < 1 || k >= n || k === i || k === i + 1) continue;
-      if (Number.isFinite(rr[k]) && sameRun(k, i, runStarts)) window.push(rr[k]);
+      if (Number.isFinite(rr[k]) && run[k] === run[i]) window.push(rr[k]);
     }
     window.sort((a, b) => a - b);
     const ref = window.length >= 2 ? window[window.length >> 1] : NaN;
@@ -142,12 +146,4 @@ export function rhythmFeatures(
     const rrNext = i + 1 < n ? rr[i + 1] : NaN;
     return { rrPrev, rrNext, prematurity: rrPrev / ref, compensation: rrNext / ref };
   });
-}
-
-/** Whether interval k (ending at beat k) lies in beat i's run. */
-function sameRun(k: number, i: number, runStarts: ReadonlySet<number>): boolean {
-  if (runStarts.size === 0) return true;
-  const [lo, hi] = k <= i ? [k, i] : [i + 1, k - 1];
-  for (let j = lo; j <= hi; j++) if (runStarts.has(j)) return false;
-  return true;
 }

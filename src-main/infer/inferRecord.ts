@@ -32,7 +32,13 @@ import { detectQrs } from '../evaluate/qrs';
 import { gradientTimesInput } from '../evaluate/saliency';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
-import { clusterShapes, labelBeats, rhythmFeatures, type BeatRule } from './beatRule';
+import {
+  clusterShapes,
+  isNormalClass,
+  labelBeats,
+  rhythmFeatures,
+  type BeatRule,
+} from './beatRule';
 
 export type { BeatRule } from './beatRule';
 
@@ -141,7 +147,6 @@ export interface RecordInference {
 }
 
 const norm = (s: string): string => s.trim().toUpperCase().replace(/\s+/g, '');
-const isNormalClass = (c: string): boolean => /^(n|normal)$/i.test(c);
 
 /** Which record leads feed the model, by name where possible. */
 export function chooseLeads(
@@ -264,15 +269,19 @@ export async function inferRecord(
     end: number[];
     offset: number;
     length: number;
+    /** No RR interval reaches back past its first beat (a new run, or a skipped beat before it). */
+    breaksRhythm: boolean;
   };
   const planned: Planned[] = [];
   for (const run of runs) {
     const r = run.map((b) => Math.min(nOut - 1, Math.round(b.sample * ratio)));
     const { start, end } = beatBoundaries(r, nOut);
     const { groups } = planSegments(start, end, cfg.nSamples);
+    let previousLast = -1;
     for (const [first, last] of groups) {
       const offset = start[first];
       planned.push({
+        breaksRhythm: previousLast < 0 || first !== previousLast + 1,
         beats: run.slice(first, last + 1),
         positions: r.slice(first, last + 1).map((x) => x - offset),
         start: start.slice(first, last + 1).map((x) => x - offset),
@@ -280,6 +289,7 @@ export async function inferRecord(
         offset,
         length: end[last] - offset,
       });
+      previousLast = last;
     }
   }
 
@@ -320,6 +330,7 @@ export async function inferRecord(
   // 128 segments a batch: 1.7× the throughput of 32 on wasm, the same outputs (checked on 119, 208, 212).
   const batchSize = opts.batchSize ?? 128;
   const beats: InferredBeat[] = [];
+  const runStarts = new Set<number>(); // beats no RR interval reaches back past
   const segments: InferredSegment[] = [];
   const shapes: Float32Array[] = [];
   const fromNormalSegment: boolean[] = [];
@@ -421,13 +432,14 @@ export async function inferRecord(
         let top = 0;
         if (scores) for (const v of scores) if (v > top) top = v;
         const abnormal = best !== normalClass;
+        if (p.breaksRhythm && beats.length > 0) runStarts.add(beats.length);
         p.beats.forEach((beat, k) => {
           const score = !scores ? NaN : top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
           shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, halfShape));
           fromNormalSegment.push(!abnormal);
           beats.push({
             sample: beat.sample,
-            label: 'N', // set by labelBeat once the record's dominant beat is known
+            label: 'N', // set by labelBeats once the whole record has been seen
             score,
             correlation: NaN,
             segment: segIndex,
@@ -450,23 +462,6 @@ export async function inferRecord(
   // rhythm (RR intervals within its run) and its morphology cluster; then the beat rule.
   const normalShapes = shapes.filter((_, i) => fromNormalSegment[i]);
   const template = medianShape(normalShapes.length >= 20 ? normalShapes : shapes);
-  // A new run starts after an excluded stretch or a beat too long for any segment (skipped).
-  const keptIndex = new Map<number, number>();
-  const runOf = new Map<number, number>();
-  let at = 0;
-  runs.forEach((run, r) =>
-    run.forEach((b) => {
-      keptIndex.set(b.sample, at++);
-      runOf.set(b.sample, r);
-    }),
-  );
-  const runStarts = new Set<number>();
-  for (let i = 1; i < beats.length; i++) {
-    const [a, b] = [beats[i - 1].sample, beats[i].sample];
-    if (runOf.get(a) !== runOf.get(b) || keptIndex.get(b) !== (keptIndex.get(a) ?? -2) + 1) {
-      runStarts.add(i);
-    }
-  }
   const rhythm = rhythmFeatures(
     beats.map((b) => b.sample),
     fsIn,
