@@ -14,9 +14,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatCsv } from '../src-main/csv';
 import { datasetOfRun, evaluateCvFolds } from '../src-main/evaluate/cvRun';
-import { beatsCsv, MITDB_SETTINGS } from '../src-main/evaluate/mitdbResults';
+import { beatsCsv, MITDB_SETTINGS, predictionsCsv } from '../src-main/evaluate/mitdbResults';
 import { sweepSvg } from '../src-main/evaluate/report';
 import { initBackend } from '../src-main/model/backend';
 import { codeVersion } from '../src-main/train/codeVersion';
@@ -82,18 +81,7 @@ async function score(): Promise<void> {
     const [fm] = await evaluateCvFolds(runDir, data, [0], 'attention');
     const dir = join(out, `k${k}`);
     writeFileAtomic(join(dir, 'beats.csv'), beatsCsv(data, fm.index, fm.perSegment));
-    writeFileAtomic(
-      join(dir, 'predictions.csv'),
-      formatCsv(
-        ['record', 'offset', 'label', ...data.classes.map((c) => `p_${c}`)],
-        fm.index.map((i, j) => [
-          data.meta[i].recordId,
-          data.meta[i].offset,
-          data.meta[i].label,
-          ...fm.probabilities[j].map((p) => p.toPrecision(6)),
-        ]),
-      ),
-    );
+    writeFileAtomic(join(dir, 'predictions.csv'), predictionsCsv(data, fm.index, fm.probabilities));
     const meta = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { command: string };
     rows.push({
       kernelSamples: k,

@@ -175,7 +175,10 @@ function sharedSettings(c: CvConfig): string {
   return JSON.stringify({ dataset, task, preset, seed, kernelSamples, width });
 }
 
-function summarise(folds: FoldSummary[]): {
+/** Mean and std over folds of the headline metrics (where given) and the localisation. */
+function summarise(
+  folds: ReadonlyArray<Pick<FoldSummary, 'localisation'> & Partial<Pick<FoldSummary, 'metrics'>>>,
+): {
   mean: Record<string, number>;
   std: Record<string, number>;
 } {
@@ -187,11 +190,13 @@ function summarise(folds: FoldSummary[]): {
     mean[key] = m.mean;
     std[key] = v.length > 1 ? m.std : NaN; // one fold (DS1 → DS2) has no spread
   };
-  for (const k of HEADLINE)
-    put(
-      k,
-      folds.map((f) => f.metrics[k]),
-    );
+  if (folds.every((f) => f.metrics)) {
+    for (const k of HEADLINE)
+      put(
+        k,
+        folds.map((f) => f.metrics![k]),
+      );
+  }
   for (const k of LOCALISATION)
     put(
       k,
@@ -257,15 +262,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       const d = data!;
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'predictions.csv'),
-        formatCsv(
-          ['record', 'offset', 'label', ...d.classes.map((c) => `p_${c}`)],
-          fm.index.map((i, k) => [
-            d.meta[i].recordId,
-            d.meta[i].offset,
-            d.meta[i].label,
-            ...fm.probabilities[k].map((p) => p.toPrecision(6)),
-          ]),
-        ),
+        predictionsCsv(d, fm.index, fm.probabilities),
       );
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'beats.csv'),
@@ -362,6 +359,23 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
   return rows;
 }
 
+/** The per-segment file of test predictions: record, offset, label, p_<class>… */
+export function predictionsCsv(
+  data: SegmentDataset,
+  index: readonly number[],
+  probabilities: readonly (readonly number[])[],
+): string {
+  return formatCsv(
+    ['record', 'offset', 'label', ...data.classes.map((c) => `p_${c}`)],
+    index.map((i, k) => [
+      data.meta[i].recordId,
+      data.meta[i].offset,
+      data.meta[i].label,
+      ...probabilities[k].map((p) => p.toPrecision(6)),
+    ]),
+  );
+}
+
 /**
  * The per-beat file of scored test segments: record, segment_offset, sample, symbol, score (one
  * row per annotated beat; offsets and samples at the dataset's rate).
@@ -437,17 +451,7 @@ function writeControls(
       );
       return { fold: fm.fold, nTest: fm.index.length, localisation: ev.summary };
     });
-    const mean: Record<string, number> = {};
-    const std: Record<string, number> = {};
-    for (const k of LOCALISATION) {
-      const v = folds.map((f) => f.localisation[k]).filter(Number.isFinite);
-      const m = v.length ? meanStd(v) : { mean: NaN, std: NaN, n: 0 };
-      mean[k] = m.mean;
-      std[k] = v.length > 1 ? m.std : NaN;
-    }
-    const g = summariseFolds(folds.map((f) => f.localisation));
-    for (const gr of ['I', 'II', 'III'] as const)
-      mean[`grade${gr}Percent`] = g.gradePercent[gr].mean;
+    const { mean, std } = summarise(folds);
     const summary: ControlSummary = {
       protocol,
       name: c.name,
