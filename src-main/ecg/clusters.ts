@@ -1,6 +1,7 @@
 /**
- * Beat morphology clusters: the one clustering of beats by QRS shape, used by the scan's beat rule
- * (src-main/infer/beatRule.ts) and by the review's template view (src-main/ecg/templates.ts).
+ * Beat morphology: the one clustering of beats by QRS shape and the one Pearson correlation of
+ * beat shapes, used by the scan's beat rule (src-main/infer/beatRule.ts, inferRecord.ts) and by
+ * the review's template view (src-main/ecg/templates.ts).
  */
 
 export interface ClusterOptions {
@@ -85,4 +86,26 @@ function normalise(x: ArrayLike<number>, out: Float64Array): boolean {
   const inv = 1 / Math.sqrt(ss);
   for (let k = 0; k < n; k++) out[k] *= inv;
   return true;
+}
+
+/** Pearson correlation (NaN when either side is constant). */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }

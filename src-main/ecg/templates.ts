@@ -10,7 +10,7 @@
  * under `oddFraction` of the beats. Pure: arrays in, arrays out, `fs` explicit.
  */
 
-import { clusterShapes } from './clusters';
+import { clusterShapes, pearson } from './clusters';
 
 export interface TemplateOptions {
   /** Drawn window on each side of R (default 0.3 s). */
@@ -71,18 +71,8 @@ function windowAt(signal: Float32Array, center: number, half: number): Float32Ar
   return out;
 }
 
-/** Pearson correlation of two mean-removed windows (0 when either is flat). */
-function correlation(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
-}
+/** Pearson correlation of two windows (0 when either is flat). */
+const correlation = (a: Float32Array, b: Float32Array): number => pearson(a, b) || 0;
 
 /** The QRS part (±qrsHalf around the centre) of a drawn window, mean removed. */
 function qrsOf(window: Float32Array, half: number, qrsHalf: number): Float32Array {

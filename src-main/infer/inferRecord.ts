@@ -32,6 +32,7 @@ import { detectQrs } from '../evaluate/qrs';
 import { gradientTimesInput } from '../evaluate/saliency';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
+import { pearson } from '../ecg/clusters';
 import {
   clusterShapes,
   isNormalClass,
@@ -651,26 +652,4 @@ function medianShape(shapes: readonly Float32Array[]): Float32Array | null {
     out[k] = col.length % 2 ? col[m] : (col[m - 1] + col[m]) / 2;
   }
   return out;
-}
-
-/** Pearson correlation (NaN when either side is constant). */
-function pearson(a: Float32Array, b: Float32Array): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
