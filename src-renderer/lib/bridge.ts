@@ -177,9 +177,9 @@ export function installHttpShim(): void {
   Object.defineProperty(window, 'beatlens', { value: Object.freeze(api), configurable: false });
 }
 
-/** Saves text as a file through a temporary object URL (works in Electron and browsers). */
-export function downloadText(fileName: string, mimeType: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+/** Saves a blob as a file through a temporary object URL (works in Electron and browsers). */
+function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -187,14 +187,14 @@ export function downloadText(fileName: string, mimeType: string, text: string): 
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Saves text as a file. */
+export function downloadText(fileName: string, mimeType: string, text: string): void {
+  downloadBlob(fileName, new Blob([text], { type: mimeType }));
+}
+
 /** Saves an exported file: its text, or its bytes from base64 (a WFDB annotation file, a PDF). */
 export function downloadExport(f: FileExport): void {
   if (f.text !== null) return downloadText(f.fileName, f.mimeType, f.text);
   const bytes = Uint8Array.from(atob(f.base64 ?? ''), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: f.mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = f.fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(f.fileName, new Blob([bytes], { type: f.mimeType }));
 }
