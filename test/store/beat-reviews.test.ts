@@ -5,14 +5,8 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  effectiveLabels,
-  MIGRATIONS,
-  openStore,
-  type ScanBeatInput,
-  type Store,
-} from '../../src-main/store';
-import { fakeImport, tempDir } from './fixtures';
+import { effectiveLabels, MIGRATIONS, openStore, type Store } from '../../src-main/store';
+import { fakeImport, fakeScan, scanBeat, tempDir } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store | null = null;
@@ -25,30 +19,11 @@ afterEach(() => {
   tmp.cleanup();
 });
 
-const beat = (
-  sample: number,
-  machineLabel: ScanBeatInput['machineLabel'] = 'N',
-): ScanBeatInput => ({
-  beatSample: sample,
-  machineLabel,
-  score: 0.5,
-  correlation: 0.9,
-  segmentLabel: 'NORMAL',
-  segmentProbability: 0.8,
-  referenceSymbol: null,
-});
+const beat = scanBeat;
 
 function withScan(path = join(tmp.dir, 's.sqlite')): { s: Store; scanId: number } {
   const s = (store = openStore(path));
-  s.records.import(fakeImport('100'));
-  const scanId = s.beatReviews.createScan({
-    recordId: '100',
-    modelName: 'test model',
-    beatSource: 'annotations',
-    fs: 360,
-    minProbability: 0.5,
-    beats: [beat(100), beat(400, 'V'), beat(700), beat(1000, 'S')],
-  });
+  const scanId = fakeScan(s, [beat(100), beat(400, 'V'), beat(700), beat(1000, 'S')]);
   return { s, scanId };
 }
 

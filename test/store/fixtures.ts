@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Beat, EcgRecord, Segment } from '../../src-main/ecg/types';
 import { createRng } from '../../src-main/random';
-import type { RecordImport } from '../../src-main/store';
+import type { RecordImport, ScanBeatInput, Store } from '../../src-main/store';
 
 export function tempDir(prefix = 'beatlens-store-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -87,3 +87,34 @@ export function fakeImport(
 
 /** Shape of the records the crash test imports: two 0.2 MB signal blobs, ~170 beats, 50 segments. */
 export const CRASH_RECORD = { nSamples: 50_000, nLeads: 2, beatEvery: 300, segSamples: 1000 };
+
+/** One beat of a scan, an N beat in a normal segment unless told otherwise. */
+export function scanBeat(
+  sample: number,
+  machineLabel: ScanBeatInput['machineLabel'] = 'N',
+  over: Partial<ScanBeatInput> = {},
+): ScanBeatInput {
+  return {
+    beatSample: sample,
+    machineLabel,
+    score: 0.5,
+    correlation: 0.9,
+    segmentLabel: 'NORMAL',
+    segmentProbability: 0.8,
+    referenceSymbol: null,
+    ...over,
+  };
+}
+
+/** Imports record '100' (fakeImport) into `s` and stores a scan of it with `beats`. */
+export function fakeScan(s: Store, beats: readonly ScanBeatInput[]): number {
+  s.records.import(fakeImport('100'));
+  return s.beatReviews.createScan({
+    recordId: '100',
+    modelName: 'test model',
+    beatSource: 'annotations',
+    fs: 360,
+    minProbability: 0.5,
+    beats: [...beats],
+  });
+}

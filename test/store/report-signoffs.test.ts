@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openStore, type Store } from '../../src-main/store';
-import { fakeImport, tempDir } from './fixtures';
+import { fakeScan, scanBeat, tempDir } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store | null = null;
@@ -21,25 +21,14 @@ afterEach(() => {
 
 function withScan(path: string): { s: Store; scanId: number } {
   const s = (store = openStore(path));
-  s.records.import(fakeImport('100'));
-  const scanId = s.beatReviews.createScan({
-    recordId: '100',
-    modelName: 'test model',
-    beatSource: 'annotations',
-    fs: 360,
-    minProbability: 0.5,
-    beats: [
-      {
-        beatSample: 100,
-        machineLabel: 'V',
-        score: 1,
-        correlation: null,
-        segmentLabel: 'PVC',
-        segmentProbability: 0.9,
-        referenceSymbol: null,
-      },
-    ],
-  });
+  const scanId = fakeScan(s, [
+    scanBeat(100, 'V', {
+      score: 1,
+      correlation: null,
+      segmentLabel: 'PVC',
+      segmentProbability: 0.9,
+    }),
+  ]);
   return { s, scanId };
 }
 
