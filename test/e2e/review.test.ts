@@ -7,51 +7,34 @@
  * docs/screenshots/review.png and templates.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'vite';
-import type { BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../helpers/chromium';
-import { serveApp } from '../../src-main/app/serve';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CHROMIUM } from '../helpers/chromium';
+import { SHOTS, startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import type { ServedApp } from '../../src-main/app/serve';
 import { parseMitAnnotations } from '../../src-main/ecg/wfdb/annotations';
 import { effectiveLabels } from '../../src-main/store/index';
 import { defaultModelDir } from '../../src-main/infer/models';
 import { readModelManifest } from '../../src-main/model/weights';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const SHOTS = resolve(ROOT, 'docs', 'screenshots');
 const SHIPPED_NAME = readModelManifest(defaultModelDir()).meta.name as string;
 const INFER_MS = 180_000;
 const RECORD = 'demo-1';
 
 describe.skipIf(!existsSync(CHROMIUM))(`beat review in Chromium (${CHROMIUM})`, () => {
+  let e2e: E2eApp;
   let tmp: string;
   let app: ServedApp;
-  let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'beatlens-review-e2e-'));
-    const staticDir = join(tmp, 'renderer');
-    await build({
-      configFile: resolve(ROOT, 'vite.config.ts'),
-      logLevel: 'error',
-      build: { outDir: staticDir, emptyOutDir: true },
-    });
-    app = await serveApp({ staticDir, home: join(tmp, 'home') });
-    browser = await launchChromium(join(tmp, 'chromium-profile'), { width: 1280, height: 860 });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(app.bridge.launchUrl);
-    await page.waitForSelector('.meta:has-text("browser")', { timeout: 20_000 });
-    mkdirSync(SHOTS, { recursive: true });
+    e2e = await startE2eApp('beatlens-review-e2e-', { width: 1280, height: 860 });
+    ({ tmp, app, page } = e2e);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await e2e?.close();
   });
 
   const store = () => app.services.store!;
