@@ -89,41 +89,25 @@ describe('beatlens review', () => {
   });
 
   it('writes CSV and JSON to --out', async () => {
+    const exportTo = (format: string, out: string) =>
+      runCli(
+        'review',
+        'export',
+        String(scanId),
+        '--format',
+        format,
+        '--out',
+        out,
+        '--store',
+        storePath,
+      );
     const csv = join(tmp.dir, 'out', 'rec1.csv');
-    expect(
-      (
-        await runCli(
-          'review',
-          'export',
-          String(scanId),
-          '--format',
-          'csv',
-          '--out',
-          csv,
-          '--store',
-          storePath,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await exportTo('csv', csv)).code).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(/^sample,time_s,label,machine_label,reviewer_label,/);
     expect(lines[2]).toMatch(/^400,1\.111,N,V,N,/);
     const json = join(tmp.dir, 'out', 'rec1.json');
-    expect(
-      (
-        await runCli(
-          'review',
-          'export',
-          String(scanId),
-          '--format',
-          'json',
-          '--out',
-          json,
-          '--store',
-          storePath,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await exportTo('json', json)).code).toBe(0);
     const parsed = JSON.parse(readFileSync(json, 'utf8')) as { beats: Array<{ label: string }> };
     expect(parsed.beats.map((b) => b.label)).toEqual(['N', 'N', 'artefact', 'artefact']);
   });
