@@ -1,11 +1,11 @@
 /**
  * Chooses a model's beat rule (src-main/infer/beatRule.ts) on its own training records (MIT-BIH
  * DS1 for the shipped model), never on the test records: each DS1 record is scanned once with
- * its annotated beats, then for every threshold τ, correlation bound ρ, prematurity bound p and
- * compensation bound c the rule labels the beats and they are compared beat by beat with the
- * reference (bxb rules). The (τ, ρ, p, c) with the best gross VEB F1 (harmonic mean of Se and
- * +P) goes into the model's model.json (meta.beatThreshold, meta.maxCorrelation,
- * meta.maxPrematurity, meta.minCompensation).
+ * its annotated beats, then for every threshold τ, correlation bound ρ, prematurity bound p,
+ * compensation bound c and rhythm-free correlation f the rule labels the beats and they are
+ * compared beat by beat with the reference (bxb rules). The (τ, ρ, p, c, f) with the best gross
+ * VEB F1 (harmonic mean of Se and +P) goes into the model's model.json (meta.beatThreshold,
+ * meta.maxCorrelation, meta.maxPrematurity, meta.minCompensation, meta.rhythmFreeCorrelation).
  *
  *   npx tsx scripts/tune-beat-threshold.ts --model runs/default/model [--write] [--beats-dir D]
  *
@@ -46,6 +46,8 @@ const CORRELATIONS = [1, 0.95, 0.9, 0.85, 0.8];
 /** Prematurity bounds p (0: no such sign) and compensation bounds c (Infinity: none). */
 const PREMATURITIES = [0, 0.85, 0.9, 0.95];
 const COMPENSATIONS = [Infinity, 1.1, 1.15, 1.2];
+/** QRS correlations below which a V candidate needs no rhythm sign (−1: none). */
+const RHYTHM_FREE = [-1, 0.4, 0.5, 0.6, 0.7];
 
 async function main(): Promise<void> {
   await initBackend('auto');
@@ -78,40 +80,46 @@ async function main(): Promise<void> {
     }
     if (job.modelDir) asset.model.dispose();
   }
-  let best = { tau: 0.5, rho: 1, p: 0, c: Infinity, f1: -1 };
-  console.log('tau  rho  p    c      VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
+  let best = { tau: 0.5, rho: 1, p: 0, c: Infinity, f: -1, f1: -1 };
+  console.log('tau  rho  p    c      f     VEB Se  VEB +P  VEB F1  SVEB Se SVEB +P');
   for (const tau of THRESHOLDS)
     for (const rho of CORRELATIONS)
       for (const p of PREMATURITIES)
-        for (const c of COMPENSATIONS) {
-          const rule = ruleOf({ tau, rho, p, c });
-          const results = scans.map(({ rec, r, ref }) => {
-            const labels = labelBeats(
-              r.beats,
-              r.segmentsOf.map((s) => s.label),
-              rule,
+        for (const c of COMPENSATIONS)
+          for (const f of RHYTHM_FREE) {
+            // The rhythm-free bound only relaxes the rhythm rule: without one it changes nothing.
+            if (f > -1 && p === 0 && !Number.isFinite(c)) continue;
+            const rule = ruleOf({ tau, rho, p, c, f });
+            const results = scans.map(({ rec, r, ref }) => {
+              const labels = labelBeats(
+                r.beats,
+                r.segmentsOf.map((s) => s.label),
+                rule,
+              );
+              const test: BxbBeat[] = r.beats.map((b, i) => ({
+                sample: b.sample,
+                label: labels[i],
+              }));
+              const counts = compareBeats(
+                ref.beats,
+                test,
+                ref.fs,
+                { endSample: ref.nSamples },
+                ref.episodes,
+              );
+              return recordResult(rec, counts);
+            });
+            const g = summariseRecords(results).gross;
+            const se = g.vebSensitivity.value ?? 0;
+            const pp = g.vebPositivePredictivity.value ?? 0;
+            const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
+            const pct = (v: number | null): string =>
+              v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
+            console.log(
+              `${tau.toFixed(2)} ${rho.toFixed(2)} ${p.toFixed(2)} ${String(c).padEnd(6)} ${f.toFixed(2).padStart(5)} ${pct(se)}  ${pct(pp)}  ${pct(f1)}  ${pct(g.svebSensitivity.value)}  ${pct(g.svebPositivePredictivity.value)}`,
             );
-            const test: BxbBeat[] = r.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
-            const counts = compareBeats(
-              ref.beats,
-              test,
-              ref.fs,
-              { endSample: ref.nSamples },
-              ref.episodes,
-            );
-            return recordResult(rec, counts);
-          });
-          const g = summariseRecords(results).gross;
-          const se = g.vebSensitivity.value ?? 0;
-          const pp = g.vebPositivePredictivity.value ?? 0;
-          const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
-          const pct = (v: number | null): string =>
-            v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
-          console.log(
-            `${tau.toFixed(2)} ${rho.toFixed(2)} ${p.toFixed(2)} ${String(c).padEnd(6)} ${pct(se)}  ${pct(pp)}  ${pct(f1)}  ${pct(g.svebSensitivity.value)}  ${pct(g.svebPositivePredictivity.value)}`,
-          );
-          if (f1 > best.f1 + 1e-12) best = { tau, rho, p, c, f1 };
-        }
+            if (f1 > best.f1 + 1e-12) best = { tau, rho, p, c, f, f1 };
+          }
   if (beatsDir) {
     // Each record's beats as the chosen rule labels them.
     mkdirSync(beatsDir, { recursive: true });
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `best on DS1: τ = ${best.tau}, ρ = ${best.rho}, p = ${best.p || 'none'}, c = ${best.c} (VEB F1 ${(100 * best.f1).toFixed(2)} %)`,
+    `best on DS1: τ = ${best.tau}, ρ = ${best.rho}, p = ${best.p || 'none'}, c = ${best.c}, f = ${best.f > -1 ? best.f : 'none'} (VEB F1 ${(100 * best.f1).toFixed(2)} %)`,
   );
   if (process.argv.includes('--write')) {
     const path = join(dir, 'model.json');
@@ -137,7 +145,8 @@ async function main(): Promise<void> {
       maxCorrelation: best.rho < 1 ? best.rho : undefined,
       maxPrematurity: best.p > 0 ? best.p : undefined,
       minCompensation: Number.isFinite(best.c) ? best.c : undefined,
-      beatThresholdChosenOn: `MIT-BIH DS1, annotated beats, ${cvRun ? `each record scanned by a fold model that did not train on it (${jobs.length} patient-grouped folds of ${cvRun.replace(/.*runs\//, 'runs/')})` : 'the model itself (its training records)'}: best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}} (1: none) × p ∈ {${PREMATURITIES.join(', ')}} (0: none) × c ∈ {${COMPENSATIONS.join(', ')}}`,
+      rhythmFreeCorrelation: best.f > -1 ? best.f : undefined,
+      beatThresholdChosenOn: `MIT-BIH DS1, annotated beats, ${cvRun ? `each record scanned by a fold model that did not train on it (${jobs.length} patient-grouped folds of ${cvRun.replace(/.*runs\//, 'runs/')})` : 'the model itself (its training records)'}: best gross VEB F1 over τ ∈ {${THRESHOLDS.join(', ')}} × ρ ∈ {${CORRELATIONS.join(', ')}} (1: none) × p ∈ {${PREMATURITIES.join(', ')}} (0: none) × c ∈ {${COMPENSATIONS.join(', ')}} × f ∈ {${RHYTHM_FREE.join(', ')}} (−1: none)`,
     };
     writeJsonAtomic(path, manifest);
     console.log(`wrote beatThreshold ${best.tau} into ${path}`);
@@ -145,13 +154,14 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-/** The rule of a grid point (ρ 1, p 0, c ∞: that part off). */
-function ruleOf(g: { tau: number; rho: number; p: number; c: number }): BeatRule {
+/** The rule of a grid point (ρ 1, p 0, c ∞, f −1: that part off). */
+function ruleOf(g: { tau: number; rho: number; p: number; c: number; f: number }): BeatRule {
   return {
     beatThreshold: g.tau,
     maxCorrelation: g.rho < 1 ? g.rho : undefined,
     maxPrematurity: g.p > 0 ? g.p : undefined,
     minCompensation: Number.isFinite(g.c) ? g.c : undefined,
+    rhythmFreeCorrelation: g.f > -1 ? g.f : undefined,
   };
 }
 

@@ -94,6 +94,7 @@ interface CommonOpts {
   csvFs?: string;
   normal?: string;
   maxNormalPerRecord?: string;
+  rhythm?: boolean;
   width: string;
   kernel?: string;
   backend: string;
@@ -109,6 +110,7 @@ function mitdbSpec(o: CommonOpts): {
   csvFs?: number;
   normal?: 'symbol' | 'aami';
   maxNormalPerRecord?: number;
+  rhythm?: boolean;
 } {
   const resampleHz = o.resample === undefined ? undefined : Number(o.resample);
   if (resampleHz !== undefined && !(resampleHz > 0)) {
@@ -136,6 +138,7 @@ function mitdbSpec(o: CommonOpts): {
     ...(o.maxNormalPerRecord !== undefined
       ? { maxNormalPerRecord: int('max-normal-per-record', o.maxNormalPerRecord, 1) }
       : {}),
+    ...(o.rhythm ? { rhythm: true } : {}),
   };
 }
 
@@ -192,6 +195,10 @@ function addCommon(cmd: Command): Command {
       'origin: labels CSV record,label[,patient] for the 12-lead records in --data-dir (task pvc-origin)',
     )
     .option('--csv-fs <hz>', 'origin: sampling frequency of CSV records')
+    .option(
+      '--rhythm',
+      'add two rhythm input channels (RR before / after each beat, from the R peaks) to the leads',
+    )
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')
     .option('--backend <name>', 'auto|tensorflow|wasm|cpu', 'auto');
@@ -265,7 +272,7 @@ export function registerTrainCommands(program: Command): void {
             seed,
           },
           data,
-          outDir: join(out, `${method}-${pooling}-${protocol}`),
+          outDir: join(out, `${method}-${pooling}${o.rhythm ? '-rr' : ''}-${protocol}`),
           workers: int('workers', String(o.workers), 0),
           storePath,
           segmentIds,

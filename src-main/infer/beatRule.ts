@@ -18,7 +18,10 @@
  *    premature (< maxPrematurity) or followed by a pause (> minCompensation). Clusters with fewer
  *    than 3 candidates decide beat by beat. So a late-coupled PVC with the shape of the record's
  *    premature ones is still V, and a second normal morphology (a bundle branch block beside
- *    normal beats, not premature) is not, however different it looks.
+ *    normal beats, not premature) is not.
+ * 5. With `rhythmFreeCorrelation` set, a V candidate whose QRS correlates below it with the
+ *    record's dominant beat stays V without a rhythm sign: a shape that far from the dominant
+ *    beat is taken as ectopic however it is timed (record 213's PVCs, which are hardly early).
  *
  * No beat labels enter: the RR intervals come from the R peaks (annotated or detected), the
  * clusters from the signal, and the rule's parameters are chosen on a model's training records
@@ -39,6 +42,8 @@ export interface BeatRule {
   maxPrematurity?: number;
   /** A rhythm sign: the RR after the beat over this × the local reference RR. */
   minCompensation?: number;
+  /** Below this QRS correlation with the dominant beat a V candidate needs no rhythm sign. */
+  rhythmFreeCorrelation?: number;
 }
 
 /** What the rule reads of one beat. */
@@ -89,6 +94,7 @@ export function labelBeats(
   const early = rule.maxPrematurity ?? -Infinity;
   const pause = rule.minCompensation ?? Infinity;
   const rhythmic = (b: RuleBeat): boolean => b.prematurity < early || b.compensation > pause;
+  const farShape = rule.rhythmFreeCorrelation ?? -Infinity;
   const candidates = new Map<number, number>();
   const rhythmicCount = new Map<number, number>();
   beats.forEach((b, i) => {
@@ -102,7 +108,7 @@ export function labelBeats(
     const n = candidates.get(b.cluster) ?? 0;
     const ectopic =
       n >= MIN_CLUSTER_CANDIDATES ? 2 * (rhythmicCount.get(b.cluster) ?? 0) >= n : rhythmic(b);
-    return ectopic ? 'V' : 'N';
+    return ectopic || b.correlation < farShape ? 'V' : 'N';
   });
 }
 

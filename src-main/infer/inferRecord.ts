@@ -25,6 +25,7 @@ import { BeatlensError } from '../errors';
 import { bandpassFiltfilt } from '../ecg/filters';
 import { DEFAULT_PREPROCESS } from '../ecg/preprocess';
 import { resample } from '../ecg/resample';
+import { writeRhythmChannels } from '../ecg/rhythmChannels';
 import { beatBoundaries, planSegments } from '../ecg/segments';
 import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
 import { beatScores } from '../evaluate/localisation';
@@ -63,6 +64,8 @@ export interface ModelRunInfo {
   maxPrematurity?: number;
   /** … or followed by a pause (RR after > this × local RR); both absent: no rhythm rule. */
   minCompensation?: number;
+  /** Below this QRS correlation with the dominant beat a V needs no rhythm sign (beatRule.ts). */
+  rhythmFreeCorrelation?: number;
 }
 
 export interface InferRecordOptions {
@@ -228,7 +231,10 @@ export async function inferRecord(
   const cfg = model.config;
   const fsIn = record.fs;
   const fsOut = cfg.fs;
-  const { indices, warning } = chooseLeads(record, cfg.nLeads, opts.info?.leads);
+  // The model's input: its ECG leads, then any rhythm channels computed from the R peaks.
+  const nRhythm = cfg.rhythmChannels ?? 0;
+  const nEcg = cfg.nLeads - nRhythm;
+  const { indices, warning } = chooseLeads(record, nEcg, opts.info?.leads);
   const warnings: string[] = warning ? [warning] : [];
   if (Math.abs(fsIn - fsOut) > 1e-9) {
     warnings.push(`record ${record.id} is at ${fsIn} Hz; resampled to the model's ${fsOut} Hz`);
@@ -327,9 +333,11 @@ export async function inferRecord(
     maxCorrelation: opts.maxCorrelation ?? opts.info?.maxCorrelation,
     maxPrematurity: opts.info?.maxPrematurity,
     minCompensation: opts.info?.minCompensation,
+    rhythmFreeCorrelation: opts.info?.rhythmFreeCorrelation,
   };
   // 128 segments a batch: 1.7× the throughput of 32 on wasm, the same outputs (checked on 119, 208, 212).
   const batchSize = opts.batchSize ?? 128;
+  const rhythmInput = new Float32Array(nRhythm * cfg.nSamples);
   const beats: InferredBeat[] = [];
   const runStarts = new Set<number>(); // beats no RR interval reaches back past
   const segments: InferredSegment[] = [];
@@ -354,12 +362,24 @@ export async function inferRecord(
       const part = planned.slice(b, Math.min(s1, b + batchSize));
       const x = new Float32Array(part.length * cfg.nSamples * cfg.nLeads);
       part.forEach((p, j) => {
-        for (let l = 0; l < cfg.nLeads; l++) {
+        for (let l = 0; l < nEcg; l++) {
           const src = win.signals[l];
           const n = Math.min(p.length, src.length - (p.offset - win.start));
           for (let t = 0; t < n; t++) {
             const v = (src[p.offset + t - win.start] - center[l]) * inv[l];
             x[(j * cfg.nSamples + t) * cfg.nLeads + l] = v;
+          }
+        }
+        if (nRhythm > 0) {
+          writeRhythmChannels(
+            p.positions.map((position, k) => ({ position, start: p.start[k], end: p.end[k] })),
+            cfg.nSamples,
+            rhythmInput,
+          );
+          for (let r = 0; r < nRhythm; r++) {
+            for (let t = 0; t < cfg.nSamples; t++) {
+              x[(j * cfg.nSamples + t) * cfg.nLeads + nEcg + r] = rhythmInput[r * cfg.nSamples + t];
+            }
           }
         }
       });
@@ -436,7 +456,7 @@ export async function inferRecord(
         if (p.breaksRhythm && beats.length > 0) runStarts.add(beats.length);
         p.beats.forEach((beat, k) => {
           const score = !scores ? NaN : top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
-          shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, halfShape));
+          shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, nEcg, halfShape));
           fromNormalSegment.push(!abnormal);
           beats.push({
             sample: beat.sample,
@@ -619,12 +639,16 @@ function resampleStep(fsIn: number, fsOut: number): number {
   return fsIn / gcd(fsIn, fsOut);
 }
 
-/** Lead-major QRS window of beat `pos` of batch item `j` of an NWC input (zeros off the end). */
+/**
+ * Lead-major QRS window of beat `pos` of batch item `j` of an NWC input with `nChannels`
+ * channels, its first `nLeads` (the ECG leads, not the rhythm channels); zeros off the end.
+ */
 function beatShape(
   x: Float32Array,
   j: number,
   pos: number,
   nSamples: number,
+  nChannels: number,
   nLeads: number,
   half: number,
 ): Float32Array {
@@ -633,7 +657,7 @@ function beatShape(
   for (let l = 0; l < nLeads; l++) {
     for (let d = -half; d <= half; d++) {
       const t = pos + d;
-      if (t >= 0 && t < nSamples) out[l * w + d + half] = x[(j * nSamples + t) * nLeads + l];
+      if (t >= 0 && t < nSamples) out[l * w + d + half] = x[(j * nSamples + t) * nChannels + l];
     }
   }
   return out;

@@ -63,12 +63,14 @@ export function runInfoOf(m: ModelManifest): ModelRunInfo {
   const r = Number(meta.maxCorrelation);
   const p = Number(meta.maxPrematurity);
   const c = Number(meta.minCompensation);
+  const f = Number(meta.rhythmFreeCorrelation);
   return {
     leads,
     beatThreshold: Number.isFinite(t) && t > 0 && t <= 1 ? t : undefined,
     maxCorrelation: Number.isFinite(r) && r > -1 && r <= 1 ? r : undefined,
     maxPrematurity: Number.isFinite(p) && p > 0 && p <= 2 ? p : undefined,
     minCompensation: Number.isFinite(c) && c > 0 && c <= 4 ? c : undefined,
+    rhythmFreeCorrelation: Number.isFinite(f) && f > -1 && f <= 1 ? f : undefined,
   };
 }
 

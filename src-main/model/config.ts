@@ -81,7 +81,10 @@ export function defaultClassifierConfig(): ClassifierConfig {
 
 export interface ModelConfigParams {
   method: Method;
+  /** Input channels, rhythm channels included. */
   nLeads: number;
+  /** How many of the last input channels are rhythm channels (default 0). */
+  rhythmChannels?: number;
   nSamples: number;
   fs: number;
   classes: string[];
@@ -118,6 +121,7 @@ export function defaultModelConfig(p: ModelConfigParams): ModelConfig {
     poolingAlign: p.poolingAlign ?? 'centred',
     kernelSamples: p.kernelSamples ?? defaultKernelSamples(p.fs),
     nLeads: p.nLeads,
+    ...(p.rhythmChannels ? { rhythmChannels: p.rhythmChannels } : {}),
     nSamples: p.nSamples,
     fs: p.fs,
     classes: [...p.classes],
@@ -156,6 +160,18 @@ export function validateModelConfig(cfg: ModelConfig): void {
     fail('poolingAlign', cfg.poolingAlign, `must be one of ${POOLING_ALIGNS}`);
   }
   if (!isPosInt(cfg.nLeads)) fail('nLeads', cfg.nLeads, 'must be a positive integer');
+  if (
+    cfg.rhythmChannels !== undefined &&
+    (!Number.isInteger(cfg.rhythmChannels) ||
+      cfg.rhythmChannels < 0 ||
+      cfg.rhythmChannels >= cfg.nLeads)
+  ) {
+    fail(
+      'rhythmChannels',
+      cfg.rhythmChannels,
+      `must be an integer in 0..nLeads−1=${cfg.nLeads - 1}`,
+    );
+  }
   if (!isPosInt(cfg.nSamples)) fail('nSamples', cfg.nSamples, 'must be a positive integer');
   if (!(cfg.fs > 0) || !Number.isFinite(cfg.fs))
     fail('fs', cfg.fs, 'must be a positive number (Hz)');

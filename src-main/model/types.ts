@@ -76,7 +76,13 @@ export interface ModelConfig {
   poolingAlign: PoolingAlign;
   /** Window pooling length in samples (default round(150 * fs / 360)). */
   kernelSamples: number;
+  /** Input channels: the ECG leads, then `rhythmChannels` rhythm channels. */
   nLeads: number;
+  /**
+   * How many of the last input channels are rhythm channels computed from the R peaks
+   * (src-main/ecg/rhythmChannels.ts); absent: none (so older saved configs stay valid).
+   */
+  rhythmChannels?: number;
   nSamples: number;
   /** Sampling frequency in Hz the model is trained at. */
   fs: number;

@@ -204,6 +204,7 @@ export async function runFold(
     kernelSamples: config.kernelSamples,
     width: config.width,
     nLeads: data.nLeads,
+    rhythmChannels: data.rhythmChannels,
     nSamples: data.nSamples,
     fs: data.fs,
     classes: data.classes,

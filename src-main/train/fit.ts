@@ -67,6 +67,7 @@ export async function fitFinalModel(
       kernelSamples: o.kernelSamples,
       width: o.width,
       nLeads: data.nLeads,
+      rhythmChannels: data.rhythmChannels,
       nSamples: data.nSamples,
       fs: data.fs,
       classes: data.classes,

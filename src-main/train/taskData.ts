@@ -9,12 +9,15 @@
  * - `store` with task `pvc-origin`: segments stored by `beatlens prepare origin`.
  *
  * Each is described by a string recorded in run.json (`origin(DIR; labels=CSV)`, …) from which
- * `loadTaskDataset(parseDatasetDescription(d))` rebuilds the very same data.
+ * `loadTaskDataset(parseDatasetDescription(d))` rebuilds the very same data. With `rhythm` any of
+ * them gets the two rhythm input channels (src-main/ecg/rhythmChannels.ts), described as
+ * `rhythm(<its description>)`.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { MITDB_TASKS, prepareMitdb, prepareOriginDataset, type MitdbTask } from '../ecg/prepare';
+import { withRhythmChannels } from '../ecg/rhythmChannels';
 import { segmentsToDataset, TASK_RULES } from '../ecg/segments';
 import { synthesizeDataset } from '../ecg/synthetic';
 import type { SegmentDataset } from '../ecg/types';
@@ -44,6 +47,8 @@ export interface TaskDatasetSpec extends DatasetSpec {
   labels?: string;
   /** origin: sampling frequency of CSV records. */
   csvFs?: number;
+  /** Append the rhythm input channels (RR before / after each beat) to every segment. */
+  rhythm?: boolean;
 }
 
 export interface LoadedDataset {
@@ -54,6 +59,16 @@ export interface LoadedDataset {
 
 /** Loads any dataset by name and task (see the module comment). */
 export function loadTaskDataset(spec: TaskDatasetSpec): LoadedDataset {
+  if (!spec.rhythm) return loadEcgDataset(spec);
+  const inner = loadEcgDataset(spec);
+  return {
+    ...inner,
+    data: withRhythmChannels(inner.data),
+    description: `rhythm(${inner.description})`,
+  };
+}
+
+function loadEcgDataset(spec: TaskDatasetSpec): LoadedDataset {
   if (spec.name === 'origin') {
     if (!spec.dataDir || !spec.labels) {
       throw new BeatlensError(
@@ -169,6 +184,8 @@ function loadMitdbVariant(spec: TaskDatasetSpec): LoadedDataset {
 /** The spec that rebuilds a dataset from the description a run recorded. */
 export function parseDatasetDescription(d: string, task: string): TaskDatasetSpec {
   let m: RegExpExecArray | null;
+  if ((m = /^rhythm\((.*)\)$/.exec(d)))
+    return { ...parseDatasetDescription(m[1], task), rhythm: true };
   if ((m = /^synthetic\(seed=(-?\d+), n=(\d+), fs=([\d.]+) Hz\)$/.exec(d))) {
     return {
       name: 'synthetic',

@@ -85,6 +85,25 @@ describe('labelBeats with the rhythm rule', () => {
     expect(labelBeats(beats, ['PVC'], rule)).toEqual(Array(10).fill('V'));
   });
 
+  it('a shape far from the dominant beat needs no rhythm sign with rhythmFreeCorrelation', () => {
+    // A cluster of on-time candidates: N by the rhythm rule, unless its shape is far enough off.
+    const beats = Array.from({ length: 6 }, (_, i) =>
+      beat({ prematurity: 1, compensation: 1, correlation: i < 3 ? 0.45 : 0.75 }),
+    );
+    expect(labelBeats(beats, ['PVC'], rule)).toEqual(Array(6).fill('N'));
+    expect(labelBeats(beats, ['PVC'], { ...rule, rhythmFreeCorrelation: 0.5 })).toEqual([
+      'V',
+      'V',
+      'V',
+      'N',
+      'N',
+      'N',
+    ]);
+    // It relaxes only the rhythm rule: a beat under the map threshold stays N.
+    const low = beat({ score: 0.1, correlation: 0.1 });
+    expect(labelBeats([low], ['PVC'], { ...rule, rhythmFreeCorrelation: 0.5 })).toEqual(['N']);
+  });
+
   it('small clusters decide beat by beat, and either rhythm sign suffices', () => {
     const beats = [
       beat({ cluster: 5, prematurity: 0.7 }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -107,4 +107,39 @@ describe('the PVC-origin task (12 leads, 500 Hz)', () => {
       }
     },
   );
+});
+
+describe('rhythm input channels', () => {
+  it('any dataset with --rhythm: two more channels, and a description that rebuilds it', () => {
+    const plain = loadTaskDataset({ name: 'synthetic', task: 'pvc-apb', seed: 2, nSegments: 6 });
+    const a = loadTaskDataset({
+      name: 'synthetic',
+      task: 'pvc-apb',
+      seed: 2,
+      nSegments: 6,
+      rhythm: true,
+    });
+    expect(a.description).toBe(`rhythm(${plain.description})`);
+    expect([a.data.nLeads, a.data.rhythmChannels]).toEqual([plain.data.nLeads + 2, 2]);
+    const spec = parseDatasetDescription(a.description, 'pvc-apb');
+    expect(spec.rhythm).toBe(true);
+    const b = loadTaskDataset(spec);
+    expect(b.description).toBe(a.description);
+    expect(b.data.x).toEqual(a.data.x);
+  });
+
+  it('cv --rhythm trains a model whose saved config says so, in its own run folder', async () => {
+    const out = join(tmp, 'cv-rhythm');
+    const r = await cli(
+      'cv', 'synthetic', '--n-segments', '16', '--folds', '2', '--fold', '0', '--method', 'mil',
+      '--rhythm', '--workers', '0', '--preset', 'tiny', '--epochs', '1', '--width', '0.25',
+      '--no-store', '--backend', 'wasm', '--out', out,
+    ); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out)).toContain('mil-l2-rr-stratified');
+    const model = JSON.parse(
+      readFileSync(join(out, 'mil-l2-rr-stratified', 'folds', '0', 'model', 'model.json'), 'utf8'),
+    );
+    expect([model.nLeads, model.config.rhythmChannels]).toEqual([4, 2]);
+  });
 });

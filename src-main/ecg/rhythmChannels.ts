@@ -1,0 +1,82 @@
+/**
+ * Rhythm input channels: the beat timing a reader uses to call an APB (an early beat of normal
+ * shape), given to a model as two extra input channels beside the ECG leads. Both come from the
+ * R peaks only (annotated or detected), never from beat labels:
+ *
+ * - `RR-before`: log(RR from the previous R peak / the segment's median RR), held over the beat
+ *   (from halfway to the previous peak to halfway to the next), negative for an early beat;
+ * - `RR-after`: log(RR to the next R peak / the segment's median RR), positive before a pause.
+ *
+ * Measured inside the segment, the same way in training (`withRhythmChannels` on a dataset) and
+ * in inference (inferRecord on its beat-aligned segments): the first beat has no RR before (0),
+ * the last none after (0), a segment of one beat is all 0, padding is 0. Values are clipped to
+ * ±1.5 (a ratio of 4.5), so one missed beat cannot dominate the input.
+ */
+import { BeatlensError } from '../errors';
+import type { SegmentDataset } from './types';
+
+/** How many rhythm channels a model with rhythm input takes (after its ECG leads). */
+export const RHYTHM_CHANNELS = 2;
+export const RHYTHM_CHANNEL_NAMES = ['RR-before', 'RR-after'] as const;
+const CLIP = 1.5;
+
+/** One beat of a segment: R peak and boundaries (samples inside the segment, end exclusive). */
+export interface RhythmBeat {
+  position: number;
+  start: number;
+  end: number;
+}
+
+const clip = (v: number): number => Math.max(-CLIP, Math.min(CLIP, v));
+
+/**
+ * Writes the two channels of one segment into `out` (2 × nSamples row-major, zeroed first),
+ * `beats` in time order.
+ */
+export function writeRhythmChannels(
+  beats: readonly RhythmBeat[],
+  nSamples: number,
+  out: Float32Array,
+): void {
+  if (out.length !== RHYTHM_CHANNELS * nSamples) {
+    throw new BeatlensError(
+      'rhythm-channels',
+      `rhythm channels need ${RHYTHM_CHANNELS} × ${nSamples} values, got ${out.length}`,
+    );
+  }
+  out.fill(0);
+  if (beats.length < 2) return;
+  const rr = beats.slice(1).map((b, i) => b.position - beats[i].position);
+  const sorted = [...rr].sort((a, b) => a - b);
+  const ref = sorted[sorted.length >> 1];
+  if (!(ref > 0)) return;
+  beats.forEach((b, i) => {
+    const before = i > 0 && rr[i - 1] > 0 ? clip(Math.log(rr[i - 1] / ref)) : 0;
+    const after = i < rr.length && rr[i] > 0 ? clip(Math.log(rr[i] / ref)) : 0;
+    const lo = Math.max(0, Math.round(b.start));
+    const hi = Math.min(nSamples, Math.round(b.end));
+    out.fill(before, lo, hi);
+    out.fill(after, nSamples + lo, nSamples + hi);
+  });
+}
+
+/**
+ * The dataset with the two rhythm channels appended to every segment's leads (nLeads + 2),
+ * `rhythmChannels` set. A dataset that has them already is refused.
+ */
+export function withRhythmChannels(ds: SegmentDataset): SegmentDataset {
+  if (ds.rhythmChannels) {
+    throw new BeatlensError('rhythm-channels', 'the dataset has rhythm channels already');
+  }
+  const { nLeads, nSamples } = ds;
+  const n = ds.meta.length;
+  const nOut = nLeads + RHYTHM_CHANNELS;
+  const x = new Float32Array(n * nOut * nSamples);
+  const channels = new Float32Array(RHYTHM_CHANNELS * nSamples);
+  for (let i = 0; i < n; i++) {
+    x.set(ds.x.subarray(i * nLeads * nSamples, (i + 1) * nLeads * nSamples), i * nOut * nSamples);
+    writeRhythmChannels(ds.meta[i].beats, nSamples, channels);
+    x.set(channels, (i * nOut + nLeads) * nSamples);
+  }
+  return { ...ds, nLeads: nOut, x, rhythmChannels: RHYTHM_CHANNELS };
+}
