@@ -14,7 +14,7 @@ export interface TrainJobRequest {
   runDir: string;
   /** The job id the run was started under (the model's library name and provenance use it). */
   runName: string;
-  method: 'joint' | 'classifier' | 'cascaded';
+  method: 'mil' | 'joint' | 'classifier' | 'cascaded';
   pooling: 'l2' | 'max';
   kernelSamples: number;
   protocol: Protocol;

@@ -6,6 +6,7 @@
  * records (the shipped model: DS1), those records.
  */
 import { parseMitdbDescription } from '../train/datasets';
+import { ecgDescription } from '../train/taskData';
 
 export interface TrainingExclusion {
   /** Whether the model says what it trained on (a study over a model that does not is refused). */
@@ -42,7 +43,8 @@ export function trainingExclusion(meta: Record<string, unknown>, fs: number): Tr
   }
   // Trained on the whole dataset (no fold): every record it lists is training data, including
   // the segments it held out to pick its epoch.
-  const mitdb = typeof meta.dataset === 'string' ? parseMitdbDescription(meta.dataset) : null;
+  const mitdb =
+    typeof meta.dataset === 'string' ? parseMitdbDescription(ecgDescription(meta.dataset)) : null;
   if (mitdb?.records && meta.fold === undefined) {
     known = true;
     for (const r of mitdb.records) records.add(r);

@@ -86,7 +86,7 @@ export const argSchemas = {
     /** demo: the built-in synthetic study; store: segments prepared into the store by the CLI;
      * mitdb: MIT-BIH read from $BEATLENS_DATA/mitdb. Default demo. */
     dataset: z.enum(['demo', 'store', 'mitdb']).optional(),
-    method: z.enum(['joint', 'classifier', 'cascaded']),
+    method: z.enum(['mil', 'joint', 'classifier', 'cascaded']),
     pooling: z.enum(['l2', 'max']),
     kernelSamples: z.number().int().min(1).max(5000),
     /** The cross-validation protocol (as `beatlens cv --protocol`). */

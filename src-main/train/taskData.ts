@@ -181,11 +181,18 @@ function loadMitdbVariant(spec: TaskDatasetSpec): LoadedDataset {
   };
 }
 
+/** The description of a dataset's ECG segments, without the rhythm channels' wrapper. */
+export function ecgDescription(d: string): string {
+  const m = /^rhythm\((.*)\)$/.exec(d);
+  return m ? m[1] : d;
+}
+
 /** The spec that rebuilds a dataset from the description a run recorded. */
 export function parseDatasetDescription(d: string, task: string): TaskDatasetSpec {
   let m: RegExpExecArray | null;
-  if ((m = /^rhythm\((.*)\)$/.exec(d)))
-    return { ...parseDatasetDescription(m[1], task), rhythm: true };
+  if (ecgDescription(d) !== d) {
+    return { ...parseDatasetDescription(ecgDescription(d), task), rhythm: true };
+  }
   if ((m = /^synthetic\(seed=(-?\d+), n=(\d+), fs=([\d.]+) Hz\)$/.exec(d))) {
     return {
       name: 'synthetic',

@@ -310,6 +310,9 @@ describe('grade studies on material the model did not train on', () => {
     expect(isTrainingSegment(fold, { recordId: 'r', offset: 1010, fs: 360 })).toBe(false);
     expect(isTrainingSegment(fold, { recordId: 'q', offset: 1000, fs: 360 })).toBe(false);
     expect(trainingExclusion({ fold: 2, preset: 'tiny' }, 180).known).toBe(false);
+    // A model with rhythm channels, trained on whole records: those records are out too.
+    const rhythm = trainingExclusion({ dataset: 'rhythm(mitdb(d; fs=180; records=101,106))' }, 180);
+    expect([...rhythm.records]).toEqual(['101', '106']);
   });
 
   it(

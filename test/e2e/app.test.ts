@@ -283,6 +283,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       await trained.waitFor({ timeout: 20_000 });
       const id = (await trained.getAttribute('data-model'))!;
       expect(await trained.textContent()).toMatch(/APB, PVC.*360 Hz.*2000 samples/);
+      // The Train screen's default method: the MIL head, which localises best.
+      expect(await trained.locator('td').allTextContents()).toContain('mil');
       expect(await trained.textContent()).toMatch(/fold 1\/5 · stratified/);
       await trained.locator('button:has-text("Use")').click();
       await page.waitForSelector(`tr[data-model="${id}"]:has-text("in use")`);
