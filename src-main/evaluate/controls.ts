@@ -1,7 +1,8 @@
 /**
  * Control maps for the localisation metrics: what a map scores without knowing anything (signal
- * energy), and what a map scores once moved off the beats (half-beat shift). A learned map is
- * worth something only where it beats both. Pure functions over one segment's arrays.
+ * energy), what a map scores once moved off the beats (half-beat shift), and what the rhythm
+ * alone says (prematurity from the R peaks, no waveform at all). A learned map is worth
+ * something only where it beats all three. Pure functions over one segment's arrays.
  */
 
 /**
@@ -26,12 +27,53 @@ export function energyMap(
  */
 export function halfBeatShift(map: Float32Array, positions: readonly number[]): Float32Array {
   if (positions.length < 2) return map.slice();
+  const shift = Math.round(medianRr(positions) / 2);
+  const out = new Float32Array(map.length);
+  for (let t = 0; t < map.length; t++) out[t] = map[Math.max(0, t - shift)];
+  return out;
+}
+
+/**
+ * Median RR of R peaks `positions` (samples, ascending, at least two): the upper of the two
+ * middle intervals for an even count.
+ */
+function medianRr(positions: readonly number[]): number {
   const rr = positions
     .slice(1)
     .map((p, j) => p - positions[j])
     .sort((a, b) => a - b);
-  const shift = Math.round(rr[Math.floor(rr.length / 2)] / 2);
-  const out = new Float32Array(map.length);
-  for (let t = 0; t < map.length; t++) out[t] = map[Math.max(0, t - shift)];
+  return rr[Math.floor(rr.length / 2)];
+}
+
+/**
+ * Prematurity of each beat: the segment's median RR over the RR from the previous peak, so an
+ * early beat scores above 1. The first beat, and every beat of a segment with fewer than two
+ * peaks, scores 1 (not premature).
+ */
+export function prematurity(positions: readonly number[]): Float64Array {
+  const out = new Float64Array(positions.length).fill(1);
+  if (positions.length < 2) return out;
+  const median = medianRr(positions);
+  for (let j = 1; j < positions.length; j++) {
+    const rr = positions[j] - positions[j - 1];
+    if (rr > 0) out[j] = median / rr;
+  }
   return out;
+}
+
+/**
+ * The rhythm control as a map of nSamples values: each beat's prematurity held from the midpoint
+ * to the previous peak to the midpoint to the next, so that the beat score (the map's mean over
+ * 0.3 × local RR around the R peak, inside those midpoints unless one neighbouring RR is over
+ * 5.6 times the other) is that prematurity.
+ */
+export function prematurityMap(positions: readonly number[], nSamples: number): Float32Array {
+  const value = prematurity(positions);
+  const map = new Float32Array(nSamples).fill(1);
+  let j = 0;
+  for (let t = 0; t < nSamples; t++) {
+    while (j < positions.length - 1 && t >= (positions[j] + positions[j + 1]) / 2) j++;
+    if (positions.length > 0) map[t] = value[j];
+  }
+  return map;
 }

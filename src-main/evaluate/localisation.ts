@@ -234,14 +234,21 @@ export function localisationMetrics(
   segments: readonly ScoredSegmentInput[],
   opts: LocalisationOptions = {},
 ): LocalisationSummary {
+  return summariseSegments(segments.map((seg) => scoreSegment(seg, opts)));
+}
+
+/**
+ * Localisation metrics over segments already scored (`scoreSegment`), e.g. a subset of a fold's
+ * test set: beats pooled over the segments for the AUROC, pointing and grades per segment.
+ */
+export function summariseSegments(scored: readonly SegmentLocalisation[]): LocalisationSummary {
   const pos: number[] = [];
   const neg: number[] = [];
   const segAurocs: number[] = [];
   const pointing: number[] = [];
   const gradeCounts: Record<Grade, number> = { I: 0, II: 0, III: 0 };
   let nBeats = 0;
-  for (const seg of segments) {
-    const r = scoreSegment(seg, opts);
+  for (const r of scored) {
     r.scores.forEach((s, i) => {
       if (Number.isNaN(s)) return;
       nBeats++;
@@ -254,7 +261,7 @@ export function localisationMetrics(
   const mean = (v: number[]): number =>
     v.length === 0 ? NaN : v.reduce((s, x) => s + x, 0) / v.length;
   return {
-    nSegments: segments.length,
+    nSegments: scored.length,
     nBeats,
     nAbnormalBeats: pos.length,
     pooledAuroc: auroc(pos, neg),

@@ -21,8 +21,15 @@
  *
  * Controls beside the rows, per protocol with a joint L2 row, scored on that row's test folds
  * exactly as the maps are (and written the same way, `<protocol>/control-<name>/fold-<k>/beats.csv`):
- * the signal energy Σ_leads x² (no model), and the joint attention moved later by half a beat.
- * A map that does not beat both has not learnt where the abnormal beat is.
+ * the signal energy Σ_leads x² (no model), the joint attention moved later by half a beat, and
+ * the rhythm: each beat's prematurity (the segment's median RR over the RR from the previous R
+ * peak) from the annotated R peaks alone. A map that does not beat all three has not learnt
+ * where the abnormal beat is.
+ *
+ * Every row and control is also scored per class (summary.json → folds[].localisationByClass,
+ * mean/std `pooledAurocAPB`, `pointingGamePVC`, …): the same beat AUROC and pointing game over
+ * only the test segments holding an APB ('A' beat), and over only those holding a PVC ('V'), so
+ * that the easy PVCs do not hide how the APBs are localised.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,10 +46,15 @@ import {
 } from '../train/crossValidation';
 import { meanStd, type ClassificationMetrics, type MeanStd } from '../train/metrics';
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
-import { energyMap, halfBeatShift } from './controls';
+import { energyMap, halfBeatShift, prematurityMap } from './controls';
 import { datasetOfRun, evaluateCvFolds, type FoldMaps } from './cvRun';
 import { scoreMaps } from './pipeline';
-import { summariseFolds, type LocalisationSummary } from './localisation';
+import {
+  summariseFolds,
+  summariseSegments,
+  type LocalisationSummary,
+  type SegmentLocalisation,
+} from './localisation';
 import { pickExamples } from './ablate';
 import { curvesSeriesSvg, exampleSvg } from './report';
 
@@ -94,6 +106,32 @@ export function rowRunDir(runsDir: string, r: MitdbRow): string {
 
 const HEADLINE = ['accuracy', 'specificity', 'sensitivity', 'aucMacro'] as const;
 const LOCALISATION = ['pooledAuroc', 'meanSegmentAuroc', 'pointingGame'] as const;
+/** The per-class breakdown: each segment class and the beat symbol that makes it. */
+const BEAT_CLASSES = [
+  { name: 'APB', symbol: 'A' },
+  { name: 'PVC', symbol: 'V' },
+] as const;
+type BeatClass = (typeof BEAT_CLASSES)[number]['name'];
+const BY_CLASS = ['pooledAuroc', 'pointingGame'] as const;
+
+/**
+ * Localisation over the test segments holding a beat of each class (`index` into `data`,
+ * `perSegment` in the same order): beats pooled as for the fold's own summary.
+ */
+function localisationByClass(
+  data: SegmentDataset,
+  index: readonly number[],
+  perSegment: readonly SegmentLocalisation[],
+): Record<BeatClass, LocalisationSummary> {
+  const of = (symbol: string): LocalisationSummary =>
+    summariseSegments(
+      perSegment.filter((_, k) => data.meta[index[k]].beats.some((b) => b.symbol === symbol)),
+    );
+  return Object.fromEntries(BEAT_CLASSES.map((c) => [c.name, of(c.symbol)])) as Record<
+    BeatClass,
+    LocalisationSummary
+  >;
+}
 
 export interface FoldSummary {
   fold: number;
@@ -104,6 +142,8 @@ export interface FoldSummary {
   selectedEpoch: number;
   metrics: Pick<ClassificationMetrics, (typeof HEADLINE)[number] | 'confusion' | 'classes'>;
   localisation: LocalisationSummary;
+  /** The same over only the segments holding an APB, and over only those holding a PVC. */
+  localisationByClass: Record<BeatClass, LocalisationSummary>;
   /** Per-epoch training loss, validation loss and accuracy (the learning curve). */
   history: Array<{ epoch: number; trainLoss: number; valLoss: number; valAccuracy: number }>;
 }
@@ -177,7 +217,10 @@ function sharedSettings(c: CvConfig): string {
 
 /** Mean and std over folds of the headline metrics (where given) and the localisation. */
 function summarise(
-  folds: ReadonlyArray<Pick<FoldSummary, 'localisation'> & Partial<Pick<FoldSummary, 'metrics'>>>,
+  folds: ReadonlyArray<
+    Pick<FoldSummary, 'localisation' | 'localisationByClass'> &
+      Partial<Pick<FoldSummary, 'metrics'>>
+  >,
 ): {
   mean: Record<string, number>;
   std: Record<string, number>;
@@ -206,6 +249,13 @@ function summarise(
   for (const c of ['I', 'II', 'III'] as const) {
     mean[`grade${c}Percent`] = g.gradePercent[c].mean;
     std[`grade${c}Percent`] = g.gradePercent[c].std;
+  }
+  for (const { name } of BEAT_CLASSES) {
+    for (const k of BY_CLASS)
+      put(
+        `${k}${name}`,
+        folds.map((f) => f.localisationByClass[name][k]),
+      );
   }
   return { mean, std };
 }
@@ -284,6 +334,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
           classes: res.metrics.classes,
         },
         localisation: fm.summary,
+        localisationByClass: localisationByClass(d, fm.index, fm.perSegment),
         history: res.history.epochs.map((e) => ({
           epoch: e.epoch,
           trainLoss: e.trainLoss,
@@ -407,7 +458,7 @@ export interface ControlSummary {
   /** Folder name under the protocol: control-energy, control-joint-l2-shifted. */
   name: string;
   description: string;
-  folds: Array<{ fold: number; nTest: number; localisation: LocalisationSummary }>;
+  folds: Array<Pick<FoldSummary, 'fold' | 'nTest' | 'localisation' | 'localisationByClass'>>;
   mean: Record<string, number>;
   std: Record<string, number>;
 }
@@ -430,6 +481,15 @@ const CONTROLS = [
         d.meta[i].beats.map((b) => b.position),
       ),
   },
+  {
+    name: 'control-rhythm',
+    description: 'rhythm: median RR / preceding RR (no map)',
+    map: (d: SegmentDataset, i: number): Float32Array =>
+      prematurityMap(
+        d.meta[i].beats.map((b) => b.position),
+        d.nSamples,
+      ),
+  },
 ] as const;
 
 /** Scores and writes the controls on the folds of a joint L2 row. */
@@ -449,7 +509,12 @@ function writeControls(
         join(dir, `fold-${fm.fold}`, 'beats.csv'),
         beatsCsv(data, fm.index, ev.perSegment),
       );
-      return { fold: fm.fold, nTest: fm.index.length, localisation: ev.summary };
+      return {
+        fold: fm.fold,
+        nTest: fm.index.length,
+        localisation: ev.summary,
+        localisationByClass: localisationByClass(data, fm.index, ev.perSegment),
+      };
     });
     const { mean, std } = summarise(folds);
     const summary: ControlSummary = {
@@ -526,11 +591,27 @@ export function mitdbTablesMarkdown(
   return out.join('\n');
 }
 
-/** The localisation table: every row's map, the controls, the paper's raters. */
+/**
+ * The localisation tables: every row's map and the controls over all test segments, the paper's
+ * raters beside them; then the same rows over only the APB segments and only the PVC segments.
+ */
 export function mitdbLocalisationMarkdown(
   rows: readonly RowSummary[],
   controls: readonly ControlSummary[] = [],
 ): string {
+  const lines = [
+    ...rows.map((r) => ({
+      label: `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'gradxinput' ? 'gradient × input' : r.method === 'mil' ? 'class evidence' : 'attention'} |`,
+      mean: r.mean,
+      std: r.std,
+    })),
+    ...controls.map((k) => ({
+      label: `| ${PROTOCOL_NAMES[k.protocol]} | control | — | ${k.description} |`,
+      mean: k.mean,
+      std: k.std,
+    })),
+  ];
+  const cell = (l: (typeof lines)[number], key: string): string => num(l.mean[key], l.std[key]);
   const out: string[] = [];
   out.push(
     'Does the map point at the abnormal beat? Each annotated beat of every test segment scored by its map (attention; gradient × input for the classifier; class evidence for MIL), against the annotations:',
@@ -540,24 +621,28 @@ export function mitdbLocalisationMarkdown(
     '| Protocol | Method | Pooling | Map | Beat AUROC (pooled) | Beat AUROC (per segment) | Pointing game | Class I:II:III (%) |',
   );
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) {
-    const g = (k: string): string => (Number.isFinite(r.mean[k]) ? r.mean[k].toFixed(0) : 'n/a');
+  for (const l of lines) {
+    const g = (k: string): string => (Number.isFinite(l.mean[k]) ? l.mean[k].toFixed(0) : 'n/a');
     out.push(
-      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'gradxinput' ? 'gradient × input' : r.method === 'mil' ? 'class evidence' : 'attention'} | ` +
-        `${num(r.mean.pooledAuroc, r.std.pooledAuroc)} | ${num(r.mean.meanSegmentAuroc, r.std.meanSegmentAuroc)} | ` +
-        `${num(r.mean.pointingGame, r.std.pointingGame)} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
-    );
-  }
-  for (const k of controls) {
-    const g = (key: string): string =>
-      Number.isFinite(k.mean[key]) ? k.mean[key].toFixed(0) : 'n/a';
-    out.push(
-      `| ${PROTOCOL_NAMES[k.protocol]} | control | — | ${k.description} | ` +
-        `${num(k.mean.pooledAuroc, k.std.pooledAuroc)} | ${num(k.mean.meanSegmentAuroc, k.std.meanSegmentAuroc)} | ` +
-        `${num(k.mean.pointingGame, k.std.pointingGame)} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
+      `${l.label} ${cell(l, 'pooledAuroc')} | ${cell(l, 'meanSegmentAuroc')} | ` +
+        `${cell(l, 'pointingGame')} | ${g('gradeIPercent')}:${g('gradeIIPercent')}:${g('gradeIIIPercent')} |`,
     );
   }
   out.push('| paper (human raters, by eye) | joint | l2 | attention | — | — | — | 50:27:23 |');
+  out.push('');
+  out.push(
+    'Per class: the same beat AUROC (abnormal against normal beats, pooled) and pointing game over only the test segments holding an APB, and over only those holding a PVC:',
+  );
+  out.push('');
+  out.push(
+    `| Protocol | Method | Pooling | Map | ${BEAT_CLASSES.map((c) => `${c.name} beat AUROC | ${c.name} pointing game`).join(' | ')} |`,
+  );
+  out.push(`|${' --- |'.repeat(4 + 2 * BEAT_CLASSES.length)}`);
+  for (const l of lines) {
+    out.push(
+      `${l.label} ${BEAT_CLASSES.map((c) => BY_CLASS.map((k) => cell(l, `${k}${c.name}`)).join(' | ')).join(' | ')} |`,
+    );
+  }
   out.push('');
   return out.join('\n');
 }

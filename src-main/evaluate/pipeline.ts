@@ -9,8 +9,8 @@ import { datasetToTensor } from '../model/input';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
 import {
-  localisationMetrics,
   scoreSegment,
+  summariseSegments,
   type LocalisationOptions,
   type LocalisationSummary,
   type SegmentLocalisation,
@@ -83,11 +83,8 @@ export function scoreMaps(
     beats: ds.meta[i].beats,
     length: ds.meta[i].length,
   }));
-  return {
-    source,
-    summary: localisationMetrics(inputs, opts),
-    perSegment: inputs.map((s) => scoreSegment(s, opts)),
-  };
+  const perSegment = inputs.map((s) => scoreSegment(s, opts));
+  return { source, summary: summariseSegments(perSegment), perSegment };
 }
 
 /** Maps and scores in one call. */

@@ -1,8 +1,9 @@
 /**
  * The MIT-BIH results layout: (1) every committed docs/results/mitdb row recomputes from its own
  * per-item files — accuracy, sensitivity, specificity and AUC from predictions.csv, beat AUROC
- * and pointing game from beats.csv — as anyone can; (2) `writeMitdbResults` writes that layout
- * from run folders and refuses folds of different code.
+ * and pointing game from beats.csv, over all segments and per class (APB and PVC segments) — as
+ * anyone can; (2) `writeMitdbResults` writes that layout from run folders and refuses folds of
+ * different code.
  */
 import {
   existsSync,
@@ -16,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prematurity } from '../../src-main/evaluate/controls';
 import { auroc } from '../../src-main/evaluate/localisation';
 import { MITDB_ROWS, rowName, writeMitdbResults } from '../../src-main/evaluate/mitdbResults';
 import { classificationMetrics } from '../../src-main/train/metrics';
@@ -34,11 +36,58 @@ function readCsv(path: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
+/**
+ * Pooled beat AUROC (abnormal against N beats) and pointing game (per segment with an abnormal
+ * beat: is the top-scoring beat abnormal, ties sharing) of beats.csv rows.
+ */
+function beatMetrics(beats: readonly Record<string, string>[]): {
+  pooledAuroc: number;
+  pointingGame: number;
+} {
+  const scored = beats.filter((b) => b.score !== '');
+  const pos = scored.filter((b) => b.symbol !== 'N').map((b) => Number(b.score));
+  const neg = scored.filter((b) => b.symbol === 'N').map((b) => Number(b.score));
+  const hits: number[] = [];
+  for (const list of bySegment(scored).values()) {
+    if (!list.some((b) => b.symbol !== 'N')) continue;
+    const top = Math.max(...list.map((b) => Number(b.score)));
+    const tied = list.filter((b) => Number(b.score) === top);
+    hits.push(tied.filter((b) => b.symbol !== 'N').length / tied.length);
+  }
+  return {
+    pooledAuroc: auroc(pos, neg),
+    pointingGame: hits.reduce((s, h) => s + h, 0) / hits.length,
+  };
+}
+
+/** beats.csv rows grouped by their segment (record and segment offset). */
+function bySegment(
+  beats: readonly Record<string, string>[],
+): Map<string, Record<string, string>[]> {
+  const out = new Map<string, Record<string, string>[]>();
+  for (const b of beats) {
+    const k = `${b.record}:${b.segment_offset}`;
+    out.set(k, [...(out.get(k) ?? []), b]);
+  }
+  return out;
+}
+
+/** The beats of the segments holding a beat with `symbol`. */
+function segmentsWith(beats: readonly Record<string, string>[], symbol: string) {
+  return [...bySegment(beats).values()].filter((l) => l.some((b) => b.symbol === symbol)).flat();
+}
+
+const CLASS_SYMBOLS = { APB: 'A', PVC: 'V' } as const;
+
 const committed = MITDB_ROWS.map((r) => join(RESULTS, r.protocol, rowName(r))).filter((d) =>
   existsSync(join(d, 'summary.json')),
 );
 const committedControls = ['stratified', 'patient', 'inter-patient']
-  .flatMap((p) => ['control-energy', 'control-joint-l2-shifted'].map((c) => join(RESULTS, p, c)))
+  .flatMap((p) =>
+    ['control-energy', 'control-joint-l2-shifted', 'control-rhythm'].map((c) =>
+      join(RESULTS, p, c),
+    ),
+  )
   .filter((d) => existsSync(join(d, 'summary.json')));
 
 describe('committed MIT-BIH results recompute from their per-item files', () => {
@@ -58,28 +107,41 @@ describe('committed MIT-BIH results recompute from their per-item files', () => 
         expect(m.aucMacro).toBeCloseTo(f.metrics.aucMacro, 3);
 
         const beats = readCsv(join(dir, `fold-${f.fold}`, 'beats.csv'));
-        const scored = beats.filter((b) => b.score !== '');
-        const pos = scored.filter((b) => b.symbol !== 'N').map((b) => Number(b.score));
-        const neg = scored.filter((b) => b.symbol === 'N').map((b) => Number(b.score));
-        expect(auroc(pos, neg)).toBeCloseTo(f.localisation.pooledAuroc, 3);
-        // Pointing game: per segment, is the top-scoring beat abnormal (ties share)?
-        const bySeg = new Map<string, { s: number; a: boolean }[]>();
-        for (const b of scored) {
-          const k = `${b.record}:${b.segment_offset}`;
-          bySeg.set(k, [...(bySeg.get(k) ?? []), { s: Number(b.score), a: b.symbol !== 'N' }]);
-        }
-        const hits: number[] = [];
-        for (const list of bySeg.values()) {
-          if (!list.some((b) => b.a)) continue;
-          const top = Math.max(...list.map((b) => b.s));
-          const tied = list.filter((b) => b.s === top);
-          hits.push(tied.filter((b) => b.a).length / tied.length);
-        }
-        const pointing = hits.reduce((s, h) => s + h, 0) / hits.length;
-        expect(pointing).toBeCloseTo(f.localisation.pointingGame, 2);
+        const all = beatMetrics(beats);
+        expect(all.pooledAuroc).toBeCloseTo(f.localisation.pooledAuroc, 3);
+        expect(all.pointingGame).toBeCloseTo(f.localisation.pointingGame, 2);
       }
     }
   });
+
+  it.skipIf(committed.length + committedControls.length === 0)(
+    'per class: beat AUROC and pointing game over the APB and the PVC segments',
+    () => {
+      for (const dir of [...committed, ...committedControls]) {
+        const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+        for (const f of summary.folds) {
+          const beats = readCsv(join(dir, `fold-${f.fold}`, 'beats.csv'));
+          for (const [name, symbol] of Object.entries(CLASS_SYMBOLS)) {
+            const m = beatMetrics(segmentsWith(beats, symbol));
+            const want = f.localisationByClass[name];
+            expect(m.pooledAuroc, `${dir} fold ${f.fold} ${name}`).toBeCloseTo(want.pooledAuroc, 3);
+            expect(m.pointingGame, `${dir} fold ${f.fold} ${name}`).toBeCloseTo(
+              want.pointingGame,
+              2,
+            );
+          }
+        }
+        for (const k of [
+          'pooledAurocAPB',
+          'pointingGameAPB',
+          'pooledAurocPVC',
+          'pointingGamePVC',
+        ]) {
+          expect(Number.isFinite(summary.mean[k]), `${dir} mean ${k}`).toBe(true);
+        }
+      }
+    },
+  );
 });
 
 describe('committed localisation controls recompute from their beats', () => {
@@ -94,6 +156,22 @@ describe('committed localisation controls recompute from their beats', () => {
       }
     }
   });
+
+  it.skipIf(!committedControls.some((d) => d.endsWith('control-rhythm')))(
+    "the rhythm control's beat scores are the prematurity of the beats' own R peaks",
+    () => {
+      for (const dir of committedControls.filter((d) => d.endsWith('control-rhythm'))) {
+        const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+        for (const f of summary.folds) {
+          const beats = readCsv(join(dir, `fold-${f.fold}`, 'beats.csv'));
+          for (const list of bySegment(beats).values()) {
+            const want = prematurity(list.map((b) => Number(b.sample)));
+            list.forEach((b, j) => expect(Number(b.score), dir).toBeCloseTo(want[j], 4));
+          }
+        }
+      }
+    },
+  );
 });
 
 describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
@@ -149,9 +227,10 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
     expect(readdirSync(join(out, 'stratified')).sort()).toEqual([
       'control-energy',
       'control-joint-l2-shifted',
+      'control-rhythm',
       'joint-l2',
     ]);
-    for (const c of ['control-energy', 'control-joint-l2-shifted']) {
+    for (const c of ['control-energy', 'control-joint-l2-shifted', 'control-rhythm']) {
       const summary = JSON.parse(readFileSync(join(out, 'stratified', c, 'summary.json'), 'utf8'));
       const cb = readCsv(join(out, 'stratified', c, 'fold-0', 'beats.csv'));
       expect(cb).toHaveLength(beats.length);
@@ -162,6 +241,9 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
     const text = readFileSync(readme, 'utf8');
     expect(text).toMatch(/\| control +\| — +\| signal energy Σ x² \(no model\) +\|/);
     expect(text).toMatch(/\| control +\| — +\| joint L2 attention moved half a beat later +\|/);
+    expect(text).toMatch(/\| control +\| — +\| rhythm: median RR \/ preceding RR \(no map\) +\|/);
+    expect(text).toMatch(/\| APB beat AUROC +\| APB pointing game +\| PVC beat AUROC +\|/);
+    expect(rows[0].folds[0].localisationByClass.PVC.nSegments).toBeGreaterThan(0);
     expect(text).toMatch(/^before\n\n?<!-- mitdb-table:start -->\n\nMIT-BIH PVC vs APB/);
     expect(text).toMatch(/\| 1 of 5 +\|/);
     expect(text).toMatch(/<!-- mitdb-table:end -->\n\n?after\n$/);
