@@ -16,7 +16,14 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MITDB_ROWS, MITDB_SETTINGS, rowName, rowRunDir } from '../src-main/evaluate/mitdbResults';
+import {
+  MITDB_ROWS,
+  MITDB_SETTINGS,
+  rowCvOptions,
+  rowName,
+  rowOutDir,
+  rowRunDir,
+} from '../src-main/evaluate/mitdbResults';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'beatlens.mjs');
@@ -42,7 +49,7 @@ const todo: Job[] = [];
 for (const r of rows) {
   // The classifier ignores pooling; its run folder says l2 (see rowRunDir).
   const pooling = r.pooling === 'none' ? 'l2' : r.pooling;
-  const out = join(runsDir, r.protocol);
+  const out = rowOutDir(runsDir, r);
   const runDir = rowRunDir(runsDir, r);
   for (let k = 0; k < r.folds; k++) {
     todo.push({
@@ -62,6 +69,7 @@ for (const r of rows) {
         '--fold',
         String(k),
         ...MITDB_SETTINGS,
+        ...rowCvOptions(r),
         '--workers',
         '0',
         '--no-store',

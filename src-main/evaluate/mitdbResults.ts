@@ -44,7 +44,13 @@ import {
   type FoldResult,
   type Protocol,
 } from '../train/crossValidation';
-import { meanStd, type ClassificationMetrics, type MeanStd } from '../train/metrics';
+import {
+  classificationMetrics,
+  meanStd,
+  type ClassificationMetrics,
+  type MeanStd,
+} from '../train/metrics';
+import { ecgDescription } from '../train/taskData';
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
 import { energyMap, halfBeatShift, prematurityMap } from './controls';
 import { datasetOfRun, evaluateCvFolds, type FoldMaps } from './cvRun';
@@ -65,7 +71,18 @@ export interface MitdbRow {
   pooling: 'l2' | 'max' | 'none';
   /** Folds of the protocol (1 for inter-patient DS1 → DS2). */
   folds: number;
+  /**
+   * Beyond the paper: trained with a third class of all-normal segments (task normal-apb-pvc, at
+   * most NORMAL_PER_RECORD of them per record) and scored on the APB and PVC test segments of its
+   * folds only, APB vs PVC by the larger of the two probabilities (see `twoWay`).
+   */
+  normalClass?: boolean;
+  /** Beyond the paper: the rhythm input channels (`--rhythm`, src-main/ecg/rhythmChannels.ts). */
+  rhythm?: boolean;
 }
+
+/** All-normal segments per record the normal-class rows train with (evenly spaced). */
+export const NORMAL_PER_RECORD = 60;
 
 /** Every row, in the order the reproduce script trains them (most important first). */
 export const MITDB_ROWS: readonly MitdbRow[] = [
@@ -80,6 +97,18 @@ export const MITDB_ROWS: readonly MitdbRow[] = [
   { protocol: 'stratified', method: 'mil', pooling: 'none', folds: 5 },
   { protocol: 'patient', method: 'mil', pooling: 'none', folds: 5 },
   { protocol: 'inter-patient', method: 'mil', pooling: 'none', folds: 1 },
+  { protocol: 'stratified', method: 'mil', pooling: 'none', folds: 5, normalClass: true },
+  { protocol: 'patient', method: 'mil', pooling: 'none', folds: 5, normalClass: true },
+  { protocol: 'inter-patient', method: 'mil', pooling: 'none', folds: 1, normalClass: true },
+  {
+    protocol: 'stratified',
+    method: 'mil',
+    pooling: 'none',
+    folds: 5,
+    normalClass: true,
+    rhythm: true,
+  },
+  { protocol: 'stratified', method: 'mil', pooling: 'none', folds: 5, rhythm: true },
 ];
 
 /** The training settings every row shares (the reproduce script passes them to `beatlens cv`). */
@@ -95,13 +124,38 @@ export const MITDB_SETTINGS: readonly string[] = [
 /** The paper's PVC-vs-APB result (Table 1, joint model with L2 pooling). */
 export const PAPER_TABLE1 = { accuracy: 0.988, auc: 0.993 };
 
-export const rowName = (r: Pick<MitdbRow, 'method' | 'pooling'>): string =>
-  `${r.method}-${r.pooling}`;
+export const rowName = (
+  r: Pick<MitdbRow, 'method' | 'pooling' | 'normalClass' | 'rhythm'>,
+): string => `${r.method}-${r.pooling}${r.normalClass ? '-normal' : ''}${r.rhythm ? '-rr' : ''}`;
 
-/** The run folder `beatlens cv --out <runsDir>/<protocol>` writes for a row. */
+/** How the tables name a row's method: 'mil', 'mil + normal class + rhythm', … */
+const methodLabel = (r: Pick<MitdbRow, 'method' | 'normalClass' | 'rhythm'>): string =>
+  [r.method, ...(r.normalClass ? ['normal class'] : []), ...(r.rhythm ? ['rhythm'] : [])].join(
+    ' + ',
+  );
+
+/** The `--out` folder of a row's `beatlens cv` (normal-class rows apart: their task differs). */
+export function rowOutDir(runsDir: string, r: MitdbRow): string {
+  return join(runsDir, r.normalClass ? `${r.protocol}-normal` : r.protocol);
+}
+
+/** The run folder `beatlens cv --out rowOutDir(…)` writes for a row. */
 export function rowRunDir(runsDir: string, r: MitdbRow): string {
   const pooling = r.pooling === 'none' ? 'l2' : r.pooling;
-  return join(runsDir, r.protocol, `${r.method}-${pooling}-${r.protocol}`);
+  return join(
+    rowOutDir(runsDir, r),
+    `${r.method}-${pooling}${r.rhythm ? '-rr' : ''}-${r.protocol}`,
+  );
+}
+
+/** The `beatlens cv` options of a row beyond MITDB_SETTINGS (its task and inputs). */
+export function rowCvOptions(r: MitdbRow): string[] {
+  return [
+    ...(r.normalClass
+      ? ['--task', 'normal-apb-pvc', '--max-normal-per-record', String(NORMAL_PER_RECORD)]
+      : []),
+    ...(r.rhythm ? ['--rhythm'] : []),
+  ];
 }
 
 const HEADLINE = ['accuracy', 'specificity', 'sensitivity', 'aucMacro'] as const;
@@ -144,6 +198,13 @@ export interface FoldSummary {
   localisation: LocalisationSummary;
   /** The same over only the segments holding an APB, and over only those holding a PVC. */
   localisationByClass: Record<BeatClass, LocalisationSummary>;
+  /** Normal-class rows: the model's own (3-class) accuracy over every test segment. */
+  allTestSegments?: {
+    nTest: number;
+    classes: string[];
+    accuracy: number;
+    confusion: number[][];
+  };
   /** Per-epoch training loss, validation loss and accuracy (the learning curve). */
   history: Array<{ epoch: number; trainLoss: number; valLoss: number; valAccuracy: number }>;
 }
@@ -166,7 +227,12 @@ export interface RowSummary {
   dataFingerprint: string;
   dataset: string;
   sampleFs: number;
+  /** The classes of the metrics and predictions.csv (APB, PVC for a normal-class row). */
   classes: string[];
+  /** Normal-class rows: the model's classes. */
+  modelClasses?: string[];
+  normalClass?: boolean;
+  rhythm?: boolean;
   config: CvConfig;
   seed: number;
   backend: RunMetadata['backend'];
@@ -209,10 +275,55 @@ function readRow(
   return { meta, results, runDir };
 }
 
-/** The settings a table's rows must share (everything but method, pooling and protocol). */
+/**
+ * The settings a table's rows must share (everything but method, pooling, protocol and the row's
+ * own variant: its task, its cap on normal segments and its rhythm channels).
+ */
 function sharedSettings(c: CvConfig): string {
-  const { dataset, task, preset, seed, kernelSamples, width } = c;
-  return JSON.stringify({ dataset, task, preset, seed, kernelSamples, width });
+  const { preset, seed, kernelSamples, width } = c;
+  const dataset = ecgDescription(c.dataset).replace(/; max-normal=\d+/, '');
+  return JSON.stringify({ dataset, preset, seed, kernelSamples, width });
+}
+
+/** Refuses a run folder whose task or inputs are not those of its row. */
+function checkVariant(runDir: string, r: MitdbRow, c: CvConfig): void {
+  const task = r.normalClass ? 'normal-apb-pvc' : 'pvc-apb';
+  const rhythm = ecgDescription(c.dataset) !== c.dataset;
+  const cap = /; max-normal=(\d+)/.exec(c.dataset)?.[1];
+  if (
+    c.task !== task ||
+    rhythm !== Boolean(r.rhythm) ||
+    (r.normalClass && cap !== String(NORMAL_PER_RECORD))
+  ) {
+    fail(
+      `${runDir}: trained on task ${c.task}, data ${c.dataset}; its row needs task ${task}` +
+        `${r.normalClass ? ` with max-normal=${NORMAL_PER_RECORD}` : ''}${r.rhythm ? ' and rhythm channels' : ''}`,
+    );
+  }
+}
+
+/**
+ * A normal-class row's test predictions as Table 1 reads them: the APB and PVC segments only,
+ * with p(APB) and p(PVC) renormalised to sum to 1 (so the decision is the larger of the two).
+ */
+function twoWay(
+  data: SegmentDataset,
+  index: readonly number[],
+  probabilities: readonly (readonly number[])[],
+): { keep: number[]; classes: string[]; probabilities: number[][] } {
+  const a = data.classes.indexOf('APB');
+  const v = data.classes.indexOf('PVC');
+  const keep: number[] = [];
+  const probs: number[][] = [];
+  index.forEach((i, j) => {
+    const label = data.classes[data.y[i]];
+    if (label !== 'APB' && label !== 'PVC') return;
+    const p = probabilities[j];
+    const sum = p[a] + p[v];
+    keep.push(j);
+    probs.push(sum > 0 ? [p[a] / sum, p[v] / sum] : [0.5, 0.5]);
+  });
+  return { keep, classes: ['APB', 'PVC'], probabilities: probs };
 }
 
 /** Mean and std over folds of the headline metrics (where given) and the localisation. */
@@ -285,6 +396,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       continue;
     }
     const { meta, results, runDir } = read;
+    checkVariant(runDir, r, meta.config);
     const s = sharedSettings(meta.config);
     if (settings !== null && s !== settings) {
       fail(`${runDir}: trained with other settings than the rows before it (${s} vs ${settings})`);
@@ -298,22 +410,55 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
     }
     const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
     o.onProgress?.(`${r.protocol}/${rowName(r)}: scoring ${results.length} fold(s) (${source})`);
-    const scored = await evaluateCvFolds(
+    const evaluated = await evaluateCvFolds(
       runDir,
       data,
       results.map((f) => f.fold),
       source,
     );
+    // A normal-class row is scored on its APB and PVC test segments (its all-normal ones hold no
+    // beat to find and are not Table 1's task); every test segment stays in predictions-all.csv.
+    const twoWays = evaluated.map((fm) =>
+      r.normalClass ? twoWay(data!, fm.index, fm.probabilities) : null,
+    );
+    const scored: FoldMaps[] = evaluated.map((fm, j) => {
+      const tw = twoWays[j];
+      if (!tw) return fm;
+      const perSegment = tw.keep.map((k) => fm.perSegment[k]);
+      return {
+        fold: fm.fold,
+        index: tw.keep.map((k) => fm.index[k]),
+        probabilities: tw.keep.map((k) => fm.probabilities[k]),
+        maps: tw.keep.map((k) => fm.maps[k]),
+        perSegment,
+        summary: summariseSegments(perSegment),
+      };
+    });
     const dir = join(o.outDir, r.protocol, rowName(r));
     rmSync(dir, { recursive: true, force: true });
     const folds: FoldSummary[] = [];
     scored.forEach((fm, j) => {
       const res = results[j];
       const d = data!;
+      const tw = twoWays[j];
+      const metrics = tw
+        ? classificationMetrics(
+            fm.index.map((i) => tw.classes.indexOf(d.classes[d.y[i]])),
+            tw.probabilities.flat(),
+            tw.classes,
+          )
+        : res.metrics;
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'predictions.csv'),
-        predictionsCsv(d, fm.index, fm.probabilities),
+        predictionsCsv(d, fm.index, tw ? tw.probabilities : fm.probabilities, tw?.classes),
       );
+      if (tw) {
+        const all = evaluated[j];
+        writeFileAtomic(
+          join(dir, `fold-${fm.fold}`, 'predictions-all.csv'),
+          predictionsCsv(d, all.index, all.probabilities),
+        );
+      }
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'beats.csv'),
         beatsCsv(d, fm.index, fm.perSegment),
@@ -322,17 +467,27 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
         fold: fm.fold,
         nTrain: res.nTrain,
         nVal: res.nVal,
-        nTest: res.nTest,
+        nTest: fm.index.length,
         seconds: res.seconds,
         selectedEpoch: res.history.selectedEpoch,
         metrics: {
-          accuracy: res.metrics.accuracy,
-          specificity: res.metrics.specificity,
-          sensitivity: res.metrics.sensitivity,
-          aucMacro: res.metrics.aucMacro,
-          confusion: res.metrics.confusion,
-          classes: res.metrics.classes,
+          accuracy: metrics.accuracy,
+          specificity: metrics.specificity,
+          sensitivity: metrics.sensitivity,
+          aucMacro: metrics.aucMacro,
+          confusion: metrics.confusion,
+          classes: metrics.classes,
         },
+        ...(tw
+          ? {
+              allTestSegments: {
+                nTest: res.nTest,
+                classes: res.metrics.classes,
+                accuracy: res.metrics.accuracy,
+                confusion: res.metrics.confusion,
+              },
+            }
+          : {}),
         localisation: fm.summary,
         localisationByClass: localisationByClass(d, fm.index, fm.perSegment),
         history: res.history.epochs.map((e) => ({
@@ -358,7 +513,10 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       dataFingerprint: results[0].dataFingerprint,
       dataset: meta.config.dataset,
       sampleFs: data.fs,
-      classes: data.classes,
+      classes: r.normalClass ? ['APB', 'PVC'] : data.classes,
+      ...(r.normalClass ? { modelClasses: data.classes } : {}),
+      ...(r.normalClass ? { normalClass: true } : {}),
+      ...(r.rhythm ? { rhythm: true } : {}),
       config: meta.config,
       seed: meta.seed,
       backend: meta.backend,
@@ -387,7 +545,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       ),
     );
     rows.push(row);
-    if (r.method === 'joint' && r.pooling === 'l2') {
+    if (r.method === 'joint' && r.pooling === 'l2' && !r.normalClass && !r.rhythm) {
       controls.push(...writeControls(o.outDir, r.protocol, data, scored));
     }
   }
@@ -415,9 +573,10 @@ export function predictionsCsv(
   data: SegmentDataset,
   index: readonly number[],
   probabilities: readonly (readonly number[])[],
+  classes: readonly string[] = data.classes,
 ): string {
   return formatCsv(
-    ['record', 'offset', 'label', ...data.classes.map((c) => `p_${c}`)],
+    ['record', 'offset', 'label', ...classes.map((c) => `p_${c}`)],
     index.map((i, k) => [
       data.meta[i].recordId,
       data.meta[i].offset,
@@ -530,6 +689,7 @@ function writeControls(
   });
 }
 
+const meanOf = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const pct = (m: number, s: number): string =>
   Number.isFinite(m)
     ? `${(100 * m).toFixed(2)} ± ${Number.isFinite(s) ? (100 * s).toFixed(2) : '—'}`
@@ -568,7 +728,21 @@ export function mitdbTablesMarkdown(
   out.push(
     `MIT-BIH PVC vs APB (${rows[0].classes.join('/')}), ${c.task}, preset ${c.preset.name} (Adam ${c.preset.learningRate}, ${c.preset.epochs} epochs, batch ${c.preset.batchSize}), segments at ${rows[0].sampleFs} Hz, seed ${c.seed}; ` +
       `${trainedBy}; data ${rows[0].dataFingerprint}. ` +
-      'Mean ± sample std over folds; sensitivity and specificity with PVC positive.',
+      'Mean ± sample std over folds; sensitivity and specificity with PVC positive.' +
+      (rows.some((r) => r.normalClass || r.rhythm)
+        ? ` Beyond the paper: rows “+ normal class” trained with a third class of all-normal segments (task normal-apb-pvc, at most ${NORMAL_PER_RECORD} per record, in their own folds) and are scored on their APB and PVC test segments, APB vs PVC by the larger of the two probabilities (the model's 3-class accuracy over all its test segments is in summary.json: ${rows
+            .filter((r) => r.normalClass)
+            .map(
+              (r) =>
+                `${r.protocol} ${pct(
+                  meanOf(r.folds.map((f) => f.allTestSegments?.accuracy ?? NaN)),
+                  NaN,
+                ).replace(' ± —', '')} %`,
+            )
+            .join(
+              ', ',
+            )}); rows “+ rhythm” had the two rhythm input channels (RR before and after each beat, from the R peaks).`
+        : ''),
   );
   out.push('');
   out.push(
@@ -578,7 +752,7 @@ export function mitdbTablesMarkdown(
   for (const r of rows) {
     const folds = r.complete ? String(r.k) : `${r.foldsFinished.length} of ${r.k}`;
     out.push(
-      `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${pct(r.mean.accuracy, r.std.accuracy)} | ` +
+      `| ${PROTOCOL_NAMES[r.protocol]} | ${methodLabel(r)} | ${r.pooling} | ${pct(r.mean.accuracy, r.std.accuracy)} | ` +
         `${pct(r.mean.specificity, r.std.specificity)} | ${pct(r.mean.sensitivity, r.std.sensitivity)} | ` +
         `${num(r.mean.aucMacro, r.std.aucMacro)} | ${folds} |`,
     );
@@ -601,7 +775,7 @@ export function mitdbLocalisationMarkdown(
 ): string {
   const lines = [
     ...rows.map((r) => ({
-      label: `| ${PROTOCOL_NAMES[r.protocol]} | ${r.method} | ${r.pooling} | ${r.beatScore === 'gradxinput' ? 'gradient × input' : r.method === 'mil' ? 'class evidence' : 'attention'} |`,
+      label: `| ${PROTOCOL_NAMES[r.protocol]} | ${methodLabel(r)} | ${r.pooling} | ${r.beatScore === 'gradxinput' ? 'gradient × input' : r.method === 'mil' ? 'class evidence' : 'attention'} |`,
       mean: r.mean,
       std: r.std,
     })),

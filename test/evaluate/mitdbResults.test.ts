@@ -262,4 +262,63 @@ describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
       /fold 1 was trained by code other but fold 0 by/,
     );
   }, 120_000);
+
+  it('a normal-class row: scored on its APB and PVC test segments, every segment kept apart', async () => {
+    const runs = join(tmp, 'runs-normal');
+    const r = await cli(
+      'cv', 'mitdb', '--records', '100,119,209,106', '--resample', '180', '--method', 'mil',
+      '--task', 'normal-apb-pvc', '--max-normal-per-record', '60',
+      '--preset', 'tiny', '--epochs', '1', '--width', '0.25', '--fold', '0', '--workers', '0',
+      '--no-store', '--backend', 'wasm', '--out', join(runs, 'stratified-normal'),
+    ); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    const out = join(tmp, 'results-normal');
+    const rows = await writeMitdbResults({ runsDir: runs, outDir: out, readme: null });
+    expect(rows.map((x) => `${x.protocol}/${rowName(x)}`)).toEqual(['stratified/mil-none-normal']);
+    const [row] = rows;
+    expect(row.classes).toEqual(['APB', 'PVC']);
+    expect(row.modelClasses).toEqual(['APB', 'NORMAL', 'PVC']);
+    const dir = join(out, 'stratified', 'mil-none-normal', 'fold-0');
+    const preds = readCsv(join(dir, 'predictions.csv'));
+    const all = readCsv(join(dir, 'predictions-all.csv'));
+    expect(Object.keys(all[0])).toEqual([
+      'record',
+      'offset',
+      'label',
+      'p_APB',
+      'p_NORMAL',
+      'p_PVC',
+    ]);
+    expect(all.length).toBe(row.folds[0].allTestSegments!.nTest);
+    expect(preds.length).toBe(all.filter((p) => p.label !== 'NORMAL').length);
+    expect(preds.length).toBe(row.folds[0].nTest);
+    expect(preds.length).toBeGreaterThan(0);
+    // APB vs PVC by the larger of the two probabilities, renormalised.
+    for (const [p, q] of preds.map((p, k) => [p, all.filter((a) => a.label !== 'NORMAL')[k]])) {
+      expect(p.offset).toBe(q.offset);
+      const sum = Number(q.p_APB) + Number(q.p_PVC);
+      expect(Number(p.p_PVC)).toBeCloseTo(Number(q.p_PVC) / sum, 4);
+    }
+    const m = classificationMetrics(
+      preds.map((p) => ['APB', 'PVC'].indexOf(p.label)),
+      preds.flatMap((p) => [Number(p.p_APB), Number(p.p_PVC)]),
+      ['APB', 'PVC'],
+    );
+    expect(m.accuracy).toBeCloseTo(row.folds[0].metrics.accuracy, 9);
+    // beats.csv holds only the scored segments.
+    const beats = readCsv(join(dir, 'beats.csv'));
+    const segs = new Set(beats.map((b) => `${b.record}:${b.segment_offset}`));
+    expect(segs.size).toBe(preds.length);
+
+    // A run folder whose task is not its row's is refused, naming it.
+    const runJson = join(runs, 'stratified-normal', 'mil-l2-stratified', 'run.json');
+    const meta = JSON.parse(readFileSync(runJson, 'utf8'));
+    writeFileSync(
+      runJson,
+      JSON.stringify({ ...meta, config: { ...meta.config, task: 'pvc-apb' } }),
+    );
+    await expect(writeMitdbResults({ runsDir: runs, outDir: out, readme: null })).rejects.toThrow(
+      /mil-l2-stratified: trained on task pvc-apb, .*its row needs task normal-apb-pvc with max-normal=60/,
+    );
+  }, 120_000);
 });
