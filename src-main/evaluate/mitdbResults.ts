@@ -172,7 +172,7 @@ const BY_CLASS = ['pooledAuroc', 'pointingGame'] as const;
  * Localisation over the test segments holding a beat of each class (`index` into `data`,
  * `perSegment` in the same order): beats pooled as for the fold's own summary.
  */
-function localisationByClass(
+export function localisationByClass(
   data: SegmentDataset,
   index: readonly number[],
   perSegment: readonly SegmentLocalisation[],
