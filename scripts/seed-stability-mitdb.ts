@@ -1,6 +1,6 @@
 /**
- * Is the localisation stable across seeds? The first stratified fold of the joint L2 and MIL
- * rows (docs/results/mitdb) trained again with other seeds — the seed draws the folds, the
+ * Is the localisation stable across seeds? The first stratified fold of the joint L2, MIL and
+ * MIL + normal class rows (docs/results/mitdb) trained again with other seeds — the seed draws the folds, the
  * initial weights and the batch order, so each seed's fold 0 is another split as well — with the
  * Table 1 settings otherwise, and scored beat by beat as the rows are. Seed 1 is the rows' own
  * fold 0 (runs/mitdb, from `npm run reproduce:mitdb`); other seeds are resumable
@@ -15,15 +15,18 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { datasetOfRun, evaluateCvFolds } from '../src-main/evaluate/cvRun';
+import { datasetOfRun } from '../src-main/evaluate/cvRun';
 import {
   beatsCsv,
   localisationByClass,
   MITDB_ROWS,
   MITDB_SETTINGS,
   predictionsCsv,
+  rowCvOptions,
   rowName,
+  rowOutDir,
   rowRunDir,
+  scoreRowFolds,
   type MitdbRow,
 } from '../src-main/evaluate/mitdbResults';
 import { initBackend } from '../src-main/model/backend';
@@ -45,11 +48,10 @@ const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'mitdb', 'seeds'
 const seeds = (arg('seeds') ?? '1,2,3').split(',').map(Number);
 const jobs = Number(arg('jobs') ?? 2);
 
-/** The rows whose seed stability is measured: the paper's joint L2 and the MIL head. */
+/** The rows whose seed stability is measured: the paper's joint L2 and the MIL heads. */
 const ROWS: MitdbRow[] = MITDB_ROWS.filter(
   (r) =>
     r.protocol === 'stratified' &&
-    !r.normalClass &&
     !r.rhythm &&
     ((r.method === 'joint' && r.pooling === 'l2') || r.method === 'mil'),
 );
@@ -64,8 +66,8 @@ function cvArgs(r: MitdbRow, seed: number): string[] {
   return [
     'cv', 'mitdb', '--method', r.method, '--pooling', r.pooling === 'none' ? 'l2' : r.pooling,
     '--protocol', r.protocol, '--folds', String(r.folds), '--fold', '0', ...settings,
-    '--workers', '0', '--no-store', '--backend', 'wasm',
-    '--out', join(runs, `seed-${seed}`, r.protocol),
+    ...rowCvOptions(r), '--workers', '0', '--no-store', '--backend', 'wasm',
+    '--out', rowOutDir(join(runs, `seed-${seed}`), r),
   ]; // prettier-ignore
 }
 
@@ -123,13 +125,17 @@ async function score(): Promise<void> {
       const result = readFoldResult(runDir, 0);
       if (!result) throw new Error(`${runDir}: fold 0 not trained`);
       const { data } = datasetOfRun(runDir);
-      const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
-      const [fm] = await evaluateCvFolds(runDir, data, [0], source);
+      const [{ scored: fm, twoWay, metrics }] = await scoreRowFolds(r, runDir, data, [result]);
       const dir = join(out, rowName(r), `seed-${seed}`);
       writeFileAtomic(join(dir, 'beats.csv'), beatsCsv(data, fm.index, fm.perSegment));
       writeFileAtomic(
         join(dir, 'predictions.csv'),
-        predictionsCsv(data, fm.index, fm.probabilities),
+        predictionsCsv(
+          data,
+          fm.index,
+          twoWay ? twoWay.probabilities : fm.probabilities,
+          twoWay?.classes,
+        ),
       );
       const meta = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
         command: string;
@@ -137,8 +143,8 @@ async function score(): Promise<void> {
       rows.push({
         row: rowName(r),
         seed,
-        accuracy: result.metrics.accuracy,
-        aucMacro: result.metrics.aucMacro,
+        accuracy: metrics.accuracy,
+        aucMacro: metrics.aucMacro,
         localisation: fm.summary,
         localisationByClass: localisationByClass(data, fm.index, fm.perSegment),
         nTest: fm.index.length,
@@ -174,7 +180,8 @@ async function score(): Promise<void> {
     '# Seed stability on MIT-BIH: the first stratified fold, three seeds',
     '',
     `Made by \`${command}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''}.`,
-    'The joint L2 and MIL rows of the Table 1 runs (paper-fast, 180 Hz), fold 0 of the 5-fold',
+    'The joint L2, MIL and MIL + normal class rows of the Table 1 runs (paper-fast, 180 Hz; the',
+    'normal-class row scored on its APB and PVC test segments as in Table 1), fold 0 of the 5-fold',
     'stratified protocol, trained once per seed. The seed draws the folds as well as the initial',
     'weights and batch order, so each seed tests another fifth of the segments. Seed 1 is the',
     'rows’ own fold 0. Per-beat scores in `<row>/seed-<s>/beats.csv` (recompute as for the rows).',

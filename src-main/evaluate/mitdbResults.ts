@@ -383,6 +383,58 @@ export interface WriteMitdbResultsOptions {
   onProgress?(message: string): void;
 }
 
+/** One fold of a row as the tables score it (see `scoreRowFolds`). */
+export interface ScoredRowFold {
+  /** The scored test segments: all of them, or a normal-class row's APB and PVC ones. */
+  scored: FoldMaps;
+  /** Every test segment of the fold. */
+  all: FoldMaps;
+  /** A normal-class row's APB-vs-PVC reading of `scored`; null for the other rows. */
+  twoWay: ReturnType<typeof twoWay> | null;
+  /** Table 1's metrics over `scored`. */
+  metrics: ClassificationMetrics;
+}
+
+/**
+ * Scores a row's finished folds: the map over every test segment (attention, or gradient ×
+ * input for the classifier), and for a normal-class row only its APB and PVC test segments (its
+ * all-normal ones hold no beat to find and are not Table 1's task), APB vs PVC by the larger of
+ * the two probabilities.
+ */
+export async function scoreRowFolds(
+  r: MitdbRow,
+  runDir: string,
+  data: SegmentDataset,
+  results: readonly FoldResult[],
+): Promise<ScoredRowFold[]> {
+  const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
+  const evaluated = await evaluateCvFolds(
+    runDir,
+    data,
+    results.map((f) => f.fold),
+    source,
+  );
+  return evaluated.map((all, j) => {
+    if (!r.normalClass) return { scored: all, all, twoWay: null, metrics: results[j].metrics };
+    const tw = twoWay(data, all.index, all.probabilities);
+    const perSegment = tw.keep.map((k) => all.perSegment[k]);
+    const scored: FoldMaps = {
+      fold: all.fold,
+      index: tw.keep.map((k) => all.index[k]),
+      probabilities: tw.keep.map((k) => all.probabilities[k]),
+      maps: tw.keep.map((k) => all.maps[k]),
+      perSegment,
+      summary: summariseSegments(perSegment),
+    };
+    const metrics = classificationMetrics(
+      scored.index.map((i) => tw.classes.indexOf(data.classes[data.y[i]])),
+      tw.probabilities.flat(),
+      tw.classes,
+    );
+    return { scored, all, twoWay: tw, metrics };
+  });
+}
+
 /** Writes the results folder and tables from every row that has finished folds. */
 export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<RowSummary[]> {
   const rows: RowSummary[] = [];
@@ -410,50 +462,19 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
     }
     const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
     o.onProgress?.(`${r.protocol}/${rowName(r)}: scoring ${results.length} fold(s) (${source})`);
-    const evaluated = await evaluateCvFolds(
-      runDir,
-      data,
-      results.map((f) => f.fold),
-      source,
-    );
-    // A normal-class row is scored on its APB and PVC test segments (its all-normal ones hold no
-    // beat to find and are not Table 1's task); every test segment stays in predictions-all.csv.
-    const twoWays = evaluated.map((fm) =>
-      r.normalClass ? twoWay(data!, fm.index, fm.probabilities) : null,
-    );
-    const scored: FoldMaps[] = evaluated.map((fm, j) => {
-      const tw = twoWays[j];
-      if (!tw) return fm;
-      const perSegment = tw.keep.map((k) => fm.perSegment[k]);
-      return {
-        fold: fm.fold,
-        index: tw.keep.map((k) => fm.index[k]),
-        probabilities: tw.keep.map((k) => fm.probabilities[k]),
-        maps: tw.keep.map((k) => fm.maps[k]),
-        perSegment,
-        summary: summariseSegments(perSegment),
-      };
-    });
+    const rowFolds = await scoreRowFolds(r, runDir, data, results);
+    const scored = rowFolds.map((x) => x.scored);
     const dir = join(o.outDir, r.protocol, rowName(r));
     rmSync(dir, { recursive: true, force: true });
     const folds: FoldSummary[] = [];
-    scored.forEach((fm, j) => {
+    rowFolds.forEach(({ scored: fm, all, twoWay: tw, metrics }, j) => {
       const res = results[j];
       const d = data!;
-      const tw = twoWays[j];
-      const metrics = tw
-        ? classificationMetrics(
-            fm.index.map((i) => tw.classes.indexOf(d.classes[d.y[i]])),
-            tw.probabilities.flat(),
-            tw.classes,
-          )
-        : res.metrics;
       writeFileAtomic(
         join(dir, `fold-${fm.fold}`, 'predictions.csv'),
         predictionsCsv(d, fm.index, tw ? tw.probabilities : fm.probabilities, tw?.classes),
       );
       if (tw) {
-        const all = evaluated[j];
         writeFileAtomic(
           join(dir, `fold-${fm.fold}`, 'predictions-all.csv'),
           predictionsCsv(d, all.index, all.probabilities),
