@@ -174,6 +174,32 @@ describe('committed localisation controls recompute from their beats', () => {
   );
 });
 
+describe('committed seed-stability results recompute from their per-item files', () => {
+  const SEEDS = join(RESULTS, 'seeds');
+  it.skipIf(!existsSync(join(SEEDS, 'summary.json')))('every row and seed', () => {
+    const summary = JSON.parse(readFileSync(join(SEEDS, 'summary.json'), 'utf8'));
+    expect(summary.rows.length).toBeGreaterThan(0);
+    for (const row of summary.rows) {
+      const dir = join(SEEDS, row.row, `seed-${row.seed}`);
+      const preds = readCsv(join(dir, 'predictions.csv'));
+      expect(preds.length, dir).toBe(row.nTest);
+      const classes = Object.keys(preds[0])
+        .filter((k) => k.startsWith('p_'))
+        .map((k) => k.slice(2));
+      const m = classificationMetrics(
+        preds.map((p) => classes.indexOf(p.label)),
+        preds.flatMap((p) => classes.map((c) => Number(p[`p_${c}`]))),
+        classes,
+      );
+      expect(m.accuracy, dir).toBeCloseTo(row.accuracy, 9);
+      const beats = readCsv(join(dir, 'beats.csv'));
+      const all = beatMetrics(beats);
+      expect(all.pooledAuroc, dir).toBeCloseTo(row.localisation.pooledAuroc, 3);
+      expect(all.pointingGame, dir).toBeCloseTo(row.localisation.pointingGame, 2);
+    }
+  });
+});
+
 describe.skipIf(!mitdb.present)('writeMitdbResults', () => {
   it('writes summary.json, predictions.csv and beats.csv from a run folder', async () => {
     const runs = join(tmp, 'runs');
