@@ -14,6 +14,8 @@ export interface TrainJobRequest {
   runDir: string;
   /** The job id the run was started under (the model's library name and provenance use it). */
   runName: string;
+  /** pvc-apb (the paper's), or with a class of all-normal segments (MIT-BIH only). */
+  task: 'pvc-apb' | 'normal-apb-pvc';
   method: 'mil' | 'joint' | 'classifier' | 'cascaded';
   pooling: 'l2' | 'max';
   kernelSamples: number;

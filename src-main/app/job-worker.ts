@@ -17,6 +17,7 @@ import { initBackend } from '../model/backend';
 import { getPreset } from '../train/presets';
 import { rocCurve } from '../train/metrics';
 import { loadNamedDataset } from '../train/datasets';
+import { loadTaskDataset, NORMAL_PER_RECORD } from '../train/taskData';
 import {
   planFolds,
   readFoldPredictions,
@@ -63,7 +64,14 @@ function loadTrainingSet(req: TrainJobRequest): {
   leads: string[] | undefined;
 } {
   if (req.source === 'mitdb') {
-    const named = loadNamedDataset({ name: 'mitdb', task: 'pvc-apb', seed: req.seed });
+    // With a class of all-normal segments, at most NORMAL_PER_RECORD per record (the MIT-BIH
+    // results' "mil + normal class" rows).
+    const named = loadTaskDataset({
+      name: 'mitdb',
+      task: req.task,
+      seed: req.seed,
+      ...(req.task === 'normal-apb-pvc' ? { maxNormalPerRecord: NORMAL_PER_RECORD } : {}),
+    });
     return {
       ds: named.data,
       segmentIds: null,
@@ -100,7 +108,7 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
   const preset = getPreset(req.preset, req.epochs ? { epochs: req.epochs } : {});
   const config: CvConfig = {
     dataset: description,
-    task: 'pvc-apb',
+    task: req.task,
     protocol: req.protocol,
     k: 5,
     method: req.method,
@@ -188,7 +196,7 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
         preset: preset.name,
         seed: req.seed,
         dataset: description,
-        task: 'pvc-apb',
+        task: req.task,
         dataFingerprint: last.dataFingerprint,
         code: last.code,
         versions: res.meta.versions,

@@ -300,6 +300,12 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'studies:export': (args) => requireStudies().export(args),
     'train:start': (args) => {
       const source = args.dataset ?? 'demo';
+      if (args.task !== 'pvc-apb' && source !== 'mitdb') {
+        throw new BeatlensError(
+          'train-task',
+          `task ${args.task} needs the MIT-BIH folder (its all-normal segments); the ${source} data has pvc-apb only`,
+        );
+      }
       if (source === 'demo') poolFor('demo');
       if (args.resumeJobId !== undefined && !/^train-[0-9a-z]+$/.test(args.resumeJobId)) {
         throw new BeatlensError(
@@ -314,6 +320,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           kind: 'train',
           runDir: join(home, 'runs', id),
           runName: id,
+          task: args.task,
           method: args.method,
           pooling: args.pooling,
           kernelSamples: args.kernelSamples,

@@ -50,7 +50,7 @@ import {
   type ClassificationMetrics,
   type MeanStd,
 } from '../train/metrics';
-import { ecgDescription } from '../train/taskData';
+import { ecgDescription, NORMAL_PER_RECORD } from '../train/taskData';
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
 import { energyMap, halfBeatShift, prematurityMap } from './controls';
 import { datasetOfRun, evaluateCvFolds, type FoldMaps } from './cvRun';
@@ -81,8 +81,7 @@ export interface MitdbRow {
   rhythm?: boolean;
 }
 
-/** All-normal segments per record the normal-class rows train with (evenly spaced). */
-export const NORMAL_PER_RECORD = 60;
+export { NORMAL_PER_RECORD };
 
 /** Every row, in the order the reproduce script trains them (most important first). */
 export const MITDB_ROWS: readonly MitdbRow[] = [

@@ -82,7 +82,8 @@ export const argSchemas = {
   'studies:progress': z.strictObject({ studyId: id, raterId: z.string().min(1).max(100) }),
   'studies:export': z.strictObject({ studyId: id, format: z.enum(['csv', 'json']) }),
   'train:start': z.strictObject({
-    task: z.enum(['pvc-apb']),
+    /** normal-apb-pvc adds a class of all-normal segments: MIT-BIH only. */
+    task: z.enum(['pvc-apb', 'normal-apb-pvc']),
     /** demo: the built-in synthetic study; store: segments prepared into the store by the CLI;
      * mitdb: MIT-BIH read from $BEATLENS_DATA/mitdb. Default demo. */
     dataset: z.enum(['demo', 'store', 'mitdb']).optional(),

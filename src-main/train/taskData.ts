@@ -34,6 +34,12 @@ import {
 
 export const ORIGIN_TASK = 'pvc-origin';
 
+/**
+ * All-normal segments per MIT-BIH record a normal-apb-pvc training keeps (evenly spaced) where
+ * beatlens picks the cap: the MIT-BIH results' normal-class rows and the app's Train screen.
+ */
+export const NORMAL_PER_RECORD = 60;
+
 export interface TaskDatasetSpec extends DatasetSpec {
   /**
    * mitdb: what counts as a normal beat — 'symbol' (only N, the paper's reading; default) or

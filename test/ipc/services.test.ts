@@ -252,6 +252,32 @@ describe('StudyService (SQLite store)', () => {
 });
 
 describe('long-work jobs', () => {
+  it('refuses the normal-class task on data that has no all-normal segments, in one line', async () => {
+    const { createAppServices } = await import('../../src-main/app/services');
+    const { createEventBus } = await import('../../src-main/ipc/events');
+    const services = await createAppServices({
+      shell: 'browser',
+      events: createEventBus(),
+      home: join(tmp, 'task'),
+    });
+    for (const dataset of ['demo', 'store'] as const) {
+      expect(() =>
+        services.impl['train:start']({
+          task: 'normal-apb-pvc',
+          dataset,
+          method: 'mil',
+          pooling: 'l2',
+          kernelSamples: 150,
+          protocol: 'stratified',
+          preset: 'tiny',
+          seed: 1,
+        }),
+      ).toThrow(/^task normal-apb-pvc needs the MIT-BIH folder .*has pvc-apb only$/);
+    }
+    expect(services.impl['jobs:list']({})).toHaveLength(0);
+    services.close();
+  });
+
   it(
     'runs training in a worker and reports a one-line failure (empty store)',
     { timeout: 60_000 },
