@@ -3,9 +3,16 @@
  * shape), given to a model as two extra input channels beside the ECG leads. Both come from the
  * R peaks only (annotated or detected), never from beat labels:
  *
- * - `RR-before`: log(RR from the previous R peak / the segment's median RR), held over the beat
- *   (from halfway to the previous peak to halfway to the next), negative for an early beat;
- * - `RR-after`: log(RR to the next R peak / the segment's median RR), positive before a pause.
+ * - `early`: log(RR from the previous R peak / the segment's median RR) where that is negative
+ *   (the beat comes early), else 0; held over the beat (from halfway to the previous peak to
+ *   halfway to the next);
+ * - `pause`: log(RR to the next R peak / the segment's median RR) where that is positive (a pause
+ *   follows the beat), else 0.
+ *
+ * Only the signs of an ectopic beat itself are kept: the beat after a PVC (late, after the
+ * compensatory pause) and the beat before it (followed by a short RR) read 0 in both channels.
+ * With the signed ratios (the first version, measured in docs/localisation.md) the MIL map lit the
+ * beat after each PVC as abnormal too.
  *
  * Measured inside the segment, the same way in training (`withRhythmChannels` on a dataset) and
  * in inference (inferRecord on its beat-aligned segments): the first beat has no RR before (0),
@@ -17,7 +24,7 @@ import type { SegmentDataset } from './types';
 
 /** How many rhythm channels a model with rhythm input takes (after its ECG leads). */
 export const RHYTHM_CHANNELS = 2;
-export const RHYTHM_CHANNEL_NAMES = ['RR-before', 'RR-after'] as const;
+export const RHYTHM_CHANNEL_NAMES = ['early', 'pause'] as const;
 const CLIP = 1.5;
 
 /** One beat of a segment: R peak and boundaries (samples inside the segment, end exclusive). */
@@ -51,8 +58,8 @@ export function writeRhythmChannels(
   const ref = sorted[sorted.length >> 1];
   if (!(ref > 0)) return;
   beats.forEach((b, i) => {
-    const before = i > 0 && rr[i - 1] > 0 ? clip(Math.log(rr[i - 1] / ref)) : 0;
-    const after = i < rr.length && rr[i] > 0 ? clip(Math.log(rr[i] / ref)) : 0;
+    const before = i > 0 && rr[i - 1] > 0 ? clip(Math.min(0, Math.log(rr[i - 1] / ref))) : 0;
+    const after = i < rr.length && rr[i] > 0 ? clip(Math.max(0, Math.log(rr[i] / ref))) : 0;
     const lo = Math.max(0, Math.round(b.start));
     const hi = Math.min(nSamples, Math.round(b.end));
     out.fill(before, lo, hi);

@@ -20,7 +20,7 @@ function beatsAt(positions: number[], end: number) {
 }
 
 describe('writeRhythmChannels', () => {
-  it('holds log(RR / median RR) before and after each beat over the beat, 0 at the edges', () => {
+  it('holds an early beat and the pause after it over the beat; neighbours and edges 0', () => {
     // RR 200, 150, 250, 200: median 200; the third beat is early and followed by a pause.
     const beats = beatsAt([100, 300, 450, 700, 900], 1000);
     const n = 1200;
@@ -35,7 +35,11 @@ describe('writeRhythmChannels', () => {
     // Constant over the beat, from halfway to the previous peak to halfway to the next.
     expect(before(beats[2].start)).toBe(before(450));
     expect(before(beats[2].end - 1)).toBe(before(450));
-    expect(before(beats[2].end)).toBeCloseTo(Math.log(250 / 200), 6);
+    // The beat after it comes late (RR 250): not early, and no pause after it (RR 200).
+    expect(before(700)).toBe(0);
+    expect(after(700)).toBe(0);
+    // The beat before it is followed by a short RR (150): no pause.
+    expect(after(300)).toBe(0);
     expect(after(900)).toBe(0); // no RR after the last beat
     // Padding past the last beat is 0; the early beat is the most negative.
     expect(Array.from(out.subarray(1000, n)).every((v) => v === 0)).toBe(true);
@@ -50,6 +54,8 @@ describe('writeRhythmChannels', () => {
     expect(out.every((v) => v === 0)).toBe(true);
     writeRhythmChannels(beatsAt([10, 20, 30, 490], 500), n, out);
     expect(out[n + 30]).toBeCloseTo(1.5, 6); // log(460 / 10) clipped
+    writeRhythmChannels(beatsAt([100, 110, 400, 700], 800), n, out);
+    expect(out[110]).toBeCloseTo(-1.5, 6); // log(10 / 290) clipped
     expect(() => writeRhythmChannels(beatsAt([10, 20], 30), n, new Float32Array(n))).toThrow(
       /rhythm channels need 2 × 500 values/,
     );
