@@ -108,6 +108,22 @@ export const MITDB_ROWS: readonly MitdbRow[] = [
     rhythm: true,
   },
   { protocol: 'stratified', method: 'mil', pooling: 'none', folds: 5, rhythm: true },
+  {
+    protocol: 'patient',
+    method: 'mil',
+    pooling: 'none',
+    folds: 5,
+    normalClass: true,
+    rhythm: true,
+  },
+  {
+    protocol: 'inter-patient',
+    method: 'mil',
+    pooling: 'none',
+    folds: 1,
+    normalClass: true,
+    rhythm: true,
+  },
 ];
 
 /** The training settings every row shares (the reproduce script passes them to `beatlens cv`). */
