@@ -16,6 +16,8 @@ export interface TrainJobRequest {
   runName: string;
   /** pvc-apb (the paper's), or with a class of all-normal segments (MIT-BIH only). */
   task: 'pvc-apb' | 'normal-apb-pvc';
+  /** The two rhythm input channels after the leads (`beatlens cv --rhythm`). */
+  rhythm: boolean;
   method: 'mil' | 'joint' | 'classifier' | 'cascaded';
   pooling: 'l2' | 'max';
   kernelSamples: number;

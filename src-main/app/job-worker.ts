@@ -18,6 +18,7 @@ import { getPreset } from '../train/presets';
 import { rocCurve } from '../train/metrics';
 import { loadNamedDataset } from '../train/datasets';
 import { loadTaskDataset, NORMAL_PER_RECORD } from '../train/taskData';
+import { withRhythmChannels } from '../ecg/rhythmChannels';
 import {
   planFolds,
   readFoldPredictions,
@@ -63,6 +64,13 @@ function loadTrainingSet(req: TrainJobRequest): {
   description: string;
   leads: string[] | undefined;
 } {
+  const set = loadEcgTrainingSet(req);
+  if (!req.rhythm) return set;
+  // The rhythm input channels after the leads (src-main/ecg/rhythmChannels.ts).
+  return { ...set, ds: withRhythmChannels(set.ds), description: `rhythm(${set.description})` };
+}
+
+function loadEcgTrainingSet(req: TrainJobRequest): ReturnType<typeof loadTrainingSet> {
   if (req.source === 'mitdb') {
     // With a class of all-normal segments, at most NORMAL_PER_RECORD per record (the MIT-BIH
     // results' "mil + normal class" rows).
@@ -182,7 +190,7 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
     await importModel(last.modelDir, modelId, {
       libraryDir: req.libraryDir,
       meta: {
-        name: `${req.method} · ${req.source} · ${req.protocol} fold ${last.fold + 1}/${plan.length} (${req.runName})`,
+        name: `${req.method}${req.task === 'normal-apb-pvc' ? ' + normal class' : ''}${req.rhythm ? ' + rhythm' : ''} · ${req.source} · ${req.protocol} fold ${last.fold + 1}/${plan.length} (${req.runName})`,
         description:
           `${ds.classes.join(' / ')} segments of ${source}, ${ds.nLeads} leads at ${ds.fs} Hz; ` +
           `test fold: accuracy ${(100 * m.accuracy).toFixed(1)}% (n=${m.n})`,
@@ -213,7 +221,7 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
         ...(req.protocol === 'stratified'
           ? {}
           : { trainingRecords: [...new Set(train.map((i) => ds.meta[i].recordId))].sort() }),
-        ...(leads && leads.length === ds.nLeads ? { leads } : {}),
+        ...(leads && leads.length === ds.nLeads - (ds.rhythmChannels ?? 0) ? { leads } : {}),
         beatThreshold: 0.5,
       },
     });

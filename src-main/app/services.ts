@@ -321,6 +321,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
           runDir: join(home, 'runs', id),
           runName: id,
           task: args.task,
+          rhythm: args.rhythm ?? false,
           method: args.method,
           pooling: args.pooling,
           kernelSamples: args.kernelSamples,

@@ -90,6 +90,8 @@ export const argSchemas = {
     method: z.enum(['mil', 'joint', 'classifier', 'cascaded']),
     pooling: z.enum(['l2', 'max']),
     kernelSamples: z.number().int().min(1).max(5000),
+    /** The two rhythm input channels (RR signs of each beat) after the leads. Default off. */
+    rhythm: z.boolean().optional(),
     /** The cross-validation protocol (as `beatlens cv --protocol`). */
     protocol: z.enum(['stratified', 'patient', 'inter-patient']),
     /** first: train and score fold 1 only (hold-out); all: every fold. Default first. */

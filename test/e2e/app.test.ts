@@ -289,6 +289,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       await trained.locator('button:has-text("Use")').click();
       await page.waitForSelector(`tr[data-model="${id}"]:has-text("in use")`);
       const name = (await trained.locator('strong').first().textContent())!;
+      // The Train screen's defaults: MIL with the rhythm input channels.
+      expect(name).toMatch(/^mil \+ rhythm · demo · stratified fold 1\/5/);
       expect(await page.textContent('[data-testid="current-model"]')).toContain(name);
       await page.screenshot({ path: join(SHOTS, 'models.png'), fullPage: true });
       // The choice persists: over a reload, and for a restarted app on the same home.
