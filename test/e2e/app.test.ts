@@ -236,6 +236,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
     { timeout: 120_000 },
     async () => {
       await page.goto(`${app.bridge.url}/#/train`);
+      // The task select: PVC vs APB on the demo; normal / APB / PVC by default with MIT-BIH.
+      expect(await page.inputValue('select[name="task"]')).toBe('pvc-apb');
+      await page.selectOption('select[name="dataset"]', 'mitdb');
+      expect(await page.inputValue('select[name="task"]')).toBe('normal-apb-pvc');
+      await page.selectOption('select[name="dataset"]', 'demo');
+      expect(await page.inputValue('select[name="task"]')).toBe('pvc-apb');
+      expect(await page.isChecked('input[name="rhythm"]')).toBe(true);
       await page.fill('input[name="epochs"]', '20');
       await page.click('form button[type="submit"]');
       // Cancel after the first epoch, then resume from the run's checkpoint.
