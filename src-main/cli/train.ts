@@ -197,7 +197,7 @@ function addCommon(cmd: Command): Command {
     .option('--csv-fs <hz>', 'origin: sampling frequency of CSV records')
     .option(
       '--rhythm',
-      'add two rhythm input channels (RR before / after each beat, from the R peaks) to the leads',
+      'add two rhythm input channels from the R peaks (is the beat early, does a pause follow it) to the leads',
     )
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')

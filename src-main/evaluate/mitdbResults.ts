@@ -777,7 +777,7 @@ export function mitdbTablesMarkdown(
             )
             .join(
               ', ',
-            )}); rows “+ rhythm” had the two rhythm input channels (RR before and after each beat, from the R peaks).`
+            )}); rows “+ rhythm” had the two rhythm input channels (from the R peaks: is the beat early, does a pause follow it).`
         : ''),
   );
   out.push('');

@@ -53,7 +53,7 @@ export interface TaskDatasetSpec extends DatasetSpec {
   labels?: string;
   /** origin: sampling frequency of CSV records. */
   csvFs?: number;
-  /** Append the rhythm input channels (RR before / after each beat) to every segment. */
+  /** Append the rhythm input channels (early beat, pause after it; rhythmChannels.ts) to every segment. */
   rhythm?: boolean;
 }
 
