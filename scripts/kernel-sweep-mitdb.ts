@@ -11,8 +11,7 @@
  * pointing game, grades, the run's command and code), k<kernel>/beats.csv and predictions.csv,
  * fig5.svg (beat AUROC, pointing game and accuracy against the kernel) and README.md.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetOfRun, evaluateCvFolds } from '../src-main/evaluate/cvRun';
 import { beatsCsv, MITDB_SETTINGS, predictionsCsv } from '../src-main/evaluate/mitdbResults';
@@ -21,6 +20,7 @@ import { initBackend } from '../src-main/model/backend';
 import { codeVersion } from '../src-main/train/codeVersion';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { runCliJobs } from './cli-jobs';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +28,6 @@ function arg(name: string): string | undefined {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'bin', 'beatlens.mjs');
 const runs = resolve(arg('runs') ?? join(root, 'runs', 'mitdb', 'kernel-sweep'));
 const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'mitdb', 'kernel-sweep'));
 const kernels = (arg('kernels') ?? '25,50,75,100,125,150').split(',').map(Number);
@@ -48,26 +47,11 @@ function cvArgs(k: number): string[] {
 async function train(): Promise<void> {
   const todo = kernels.filter((k) => !readFoldResult(runDirOf(k), 0));
   process.stderr.write(`${kernels.length - todo.length} of ${kernels.length} kernels trained\n`);
-  mkdirSync(join(runs, 'logs'), { recursive: true });
-  const lane = async (): Promise<void> => {
-    for (let k = todo.shift(); k !== undefined; k = todo.shift()) {
-      const log = createWriteStream(join(runs, 'logs', `k${k}.log`));
-      const started = Date.now();
-      const child = spawn(process.execPath, [cli, ...cvArgs(k)], {
-        cwd: root,
-        env: { ...process.env, BEATLENS_WASM_THREADS: '1' },
-      });
-      child.stdout.pipe(log);
-      child.stderr.pipe(log);
-      const code = await new Promise<number | null>((done) => child.on('exit', done));
-      const min = ((Date.now() - started) / 60000).toFixed(1);
-      process.stderr.write(
-        `kernel ${k}: ${code === 0 ? 'done' : `failed (${code})`} in ${min} min\n`,
-      );
-      if (code !== 0) process.exit(1);
-    }
-  };
-  await Promise.all(Array.from({ length: jobs }, lane));
+  await runCliJobs(
+    todo.map((k) => ({ name: `k${k}`, args: cvArgs(k) })),
+    jobs,
+    join(runs, 'logs'),
+  );
 }
 
 async function score(): Promise<void> {

@@ -16,14 +16,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  MITDB_ROWS,
-  MITDB_SETTINGS,
-  rowCvOptions,
-  rowName,
-  rowOutDir,
-  rowRunDir,
-} from '../src-main/evaluate/mitdbResults';
+import { MITDB_ROWS, rowCvArgs, rowName, rowRunDir } from '../src-main/evaluate/mitdbResults';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'beatlens.mjs');
@@ -47,37 +40,12 @@ interface Job {
 const rows = MITDB_ROWS.filter((r) => !only || only.includes(`${r.protocol}/${rowName(r)}`));
 const todo: Job[] = [];
 for (const r of rows) {
-  // The classifier ignores pooling; its run folder says l2 (see rowRunDir).
-  const pooling = r.pooling === 'none' ? 'l2' : r.pooling;
-  const out = rowOutDir(runsDir, r);
   const runDir = rowRunDir(runsDir, r);
   for (let k = 0; k < r.folds; k++) {
     todo.push({
       name: `${r.protocol}-${rowName(r)}-fold${k}`,
       done: join(runDir, 'folds', String(k), 'result.json'),
-      args: [
-        'cv',
-        'mitdb',
-        '--method',
-        r.method,
-        '--pooling',
-        pooling,
-        '--protocol',
-        r.protocol,
-        '--folds',
-        String(r.folds === 1 ? 5 : r.folds),
-        '--fold',
-        String(k),
-        ...MITDB_SETTINGS,
-        ...rowCvOptions(r),
-        '--workers',
-        '0',
-        '--no-store',
-        '--backend',
-        'wasm',
-        '--out',
-        out,
-      ],
+      args: rowCvArgs(runsDir, r, k),
     });
   }
 }

@@ -13,19 +13,16 @@
  * pointing game, the per-class figures, grades, command and code), <row>/seed-<s>/beats.csv and
  * predictions.csv, and README.md (the table, with each row's worst seed).
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetOfRun } from '../src-main/evaluate/cvRun';
 import {
   beatsCsv,
   localisationByClass,
   MITDB_ROWS,
-  MITDB_SETTINGS,
   predictionsCsv,
-  rowCvOptions,
+  rowCvArgs,
   rowName,
-  rowOutDir,
   rowRunDir,
   scoreRowFolds,
   type MitdbRow,
@@ -35,6 +32,7 @@ import type { LocalisationSummary } from '../src-main/evaluate/localisation';
 import { codeVersion, type CodeVersion } from '../src-main/train/codeVersion';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { runCliJobs } from './cli-jobs';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,7 +40,6 @@ function arg(name: string): string | undefined {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'bin', 'beatlens.mjs');
 const tableRuns = resolve(arg('table-runs') ?? join(root, 'runs', 'mitdb'));
 const runs = resolve(arg('runs') ?? join(root, 'runs', 'mitdb', 'seeds'));
 const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'mitdb', 'seeds'));
@@ -61,17 +58,6 @@ const ROWS: MitdbRow[] = MITDB_ROWS.filter(
 const runDirOf = (r: MitdbRow, seed: number): string =>
   seed === 1 ? rowRunDir(tableRuns, r) : rowRunDir(join(runs, `seed-${seed}`), r);
 
-function cvArgs(r: MitdbRow, seed: number): string[] {
-  const settings = [...MITDB_SETTINGS];
-  settings[settings.indexOf('--seed') + 1] = String(seed);
-  return [
-    'cv', 'mitdb', '--method', r.method, '--pooling', r.pooling === 'none' ? 'l2' : r.pooling,
-    '--protocol', r.protocol, '--folds', String(r.folds), '--fold', '0', ...settings,
-    ...rowCvOptions(r), '--workers', '0', '--no-store', '--backend', 'wasm',
-    '--out', rowOutDir(join(runs, `seed-${seed}`), r),
-  ]; // prettier-ignore
-}
-
 async function train(): Promise<void> {
   const todo = ROWS.flatMap((r) => seeds.map((seed) => ({ r, seed }))).filter(
     ({ r, seed }) => !readFoldResult(runDirOf(r, seed), 0),
@@ -83,25 +69,14 @@ async function train(): Promise<void> {
     );
   }
   process.stderr.write(`${todo.length} trainings to run, ${jobs} at a time\n`);
-  mkdirSync(join(runs, 'logs'), { recursive: true });
-  const lane = async (): Promise<void> => {
-    for (let t = todo.shift(); t; t = todo.shift()) {
-      const name = `${rowName(t.r)}-seed${t.seed}`;
-      const log = createWriteStream(join(runs, 'logs', `${name}.log`));
-      const started = Date.now();
-      const child = spawn(process.execPath, [cli, ...cvArgs(t.r, t.seed)], {
-        cwd: root,
-        env: { ...process.env, BEATLENS_WASM_THREADS: '1' },
-      });
-      child.stdout.pipe(log);
-      child.stderr.pipe(log);
-      const code = await new Promise<number | null>((done) => child.on('exit', done));
-      const min = ((Date.now() - started) / 60000).toFixed(1);
-      process.stderr.write(`${name}: ${code === 0 ? 'done' : `failed (${code})`} in ${min} min\n`);
-      if (code !== 0) process.exit(1);
-    }
-  };
-  await Promise.all(Array.from({ length: jobs }, lane));
+  await runCliJobs(
+    todo.map(({ r, seed }) => ({
+      name: `${rowName(r)}-seed${seed}`,
+      args: rowCvArgs(join(runs, `seed-${seed}`), r, 0, seed),
+    })),
+    jobs,
+    join(runs, 'logs'),
+  );
 }
 
 interface SeedRow {

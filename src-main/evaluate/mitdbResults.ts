@@ -163,15 +163,33 @@ export function rowRunDir(runsDir: string, r: MitdbRow): string {
   );
 }
 
-/** The `beatlens cv` options of a row beyond MITDB_SETTINGS (its task and inputs). */
-export function rowCvOptions(r: MitdbRow): string[] {
+/**
+ * The `beatlens cv` arguments that train fold `fold` of a row into `rowRunDir(runsDir, r)`: its
+ * method, pooling and protocol, MITDB_SETTINGS (with `seed` in place of seed 1), its task and
+ * inputs, one process and one job (no store).
+ */
+export function rowCvArgs(runsDir: string, r: MitdbRow, fold: number, seed = 1): string[] {
+  const settings = [...MITDB_SETTINGS];
+  settings[settings.indexOf('--seed') + 1] = String(seed);
   return [
+    'cv', 'mitdb', '--method', r.method,
+    // The classifier ignores pooling; its run folder says l2 (see rowRunDir).
+    '--pooling', r.pooling === 'none' ? 'l2' : r.pooling,
+    '--protocol', r.protocol,
+    // DS1 → DS2 is one fixed split; --folds is then ignored.
+    '--folds', String(r.folds === 1 ? 5 : r.folds), '--fold', String(fold),
+    ...settings,
     ...(r.normalClass
       ? ['--task', 'normal-apb-pvc', '--max-normal-per-record', String(NORMAL_PER_RECORD)]
       : []),
     ...(r.rhythm ? ['--rhythm'] : []),
-  ];
+    '--workers', '0', '--no-store', '--backend', 'wasm', '--out', rowOutDir(runsDir, r),
+  ]; // prettier-ignore
 }
+
+/** Which map a row's beats are scored by: gradient × input for the classifier, else attention. */
+export const rowMapSource = (r: Pick<MitdbRow, 'method'>): 'gradxinput' | 'attention' =>
+  r.method === 'classifier' ? 'gradxinput' : 'attention';
 
 const HEADLINE = ['accuracy', 'specificity', 'sensitivity', 'aucMacro'] as const;
 const LOCALISATION = ['pooledAuroc', 'meanSegmentAuroc', 'pointingGame'] as const;
@@ -422,12 +440,11 @@ export async function scoreRowFolds(
   data: SegmentDataset,
   results: readonly FoldResult[],
 ): Promise<ScoredRowFold[]> {
-  const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
   const evaluated = await evaluateCvFolds(
     runDir,
     data,
     results.map((f) => f.fold),
-    source,
+    rowMapSource(r),
   );
   return evaluated.map((all, j) => {
     if (!r.normalClass) return { scored: all, all, twoWay: null, metrics: results[j].metrics };
@@ -475,7 +492,7 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
       data = datasetOfRun(runDir).data;
       datasets.set(meta.config.dataset, data);
     }
-    const source = r.method === 'classifier' ? 'gradxinput' : 'attention';
+    const source = rowMapSource(r);
     o.onProgress?.(`${r.protocol}/${rowName(r)}: scoring ${results.length} fold(s) (${source})`);
     const rowFolds = await scoreRowFolds(r, runDir, data, results);
     const scored = rowFolds.map((x) => x.scored);

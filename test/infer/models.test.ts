@@ -7,24 +7,15 @@ describe('runInfoOf', () => {
   const withMeta = (meta: Record<string, unknown>): ModelManifest => ({ ...shipped, meta });
 
   it('reads the beat rule from the manifest meta', () => {
-    const info = runInfoOf(
-      withMeta({
-        leads: ['MLII|II', 'V1'],
-        beatThreshold: 0.2,
-        maxCorrelation: 0.9,
-        maxPrematurity: 0.95,
-        minCompensation: 1.2,
-        rhythmFreeCorrelation: 0.5,
-      }),
-    );
-    expect(info).toEqual({
+    const rule = {
       leads: ['MLII|II', 'V1'],
       beatThreshold: 0.2,
       maxCorrelation: 0.9,
       maxPrematurity: 0.95,
       minCompensation: 1.2,
       rhythmFreeCorrelation: 0.5,
-    });
+    };
+    expect(runInfoOf(withMeta(rule))).toEqual(rule);
   });
 
   it('drops values out of range or of the wrong type (a hand-edited manifest)', () => {
