@@ -17,8 +17,7 @@ import { initBackend } from '../model/backend';
 import { getPreset } from '../train/presets';
 import { rocCurve } from '../train/metrics';
 import { loadNamedDataset } from '../train/datasets';
-import { loadTaskDataset, NORMAL_PER_RECORD } from '../train/taskData';
-import { withRhythmChannels } from '../ecg/rhythmChannels';
+import { loadTaskDataset, NORMAL_PER_RECORD, withRhythm } from '../train/taskData';
 import {
   planFolds,
   readFoldPredictions,
@@ -66,8 +65,9 @@ function loadTrainingSet(req: TrainJobRequest): {
 } {
   const set = loadEcgTrainingSet(req);
   if (!req.rhythm) return set;
-  // The rhythm input channels after the leads (src-main/ecg/rhythmChannels.ts).
-  return { ...set, ds: withRhythmChannels(set.ds), description: `rhythm(${set.description})` };
+  // The rhythm input channels after the leads, described as `beatlens cv --rhythm` describes them.
+  const { data, description } = withRhythm({ data: set.ds, description: set.description });
+  return { ...set, ds: data, description };
 }
 
 function loadEcgTrainingSet(req: TrainJobRequest): ReturnType<typeof loadTrainingSet> {

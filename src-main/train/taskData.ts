@@ -65,13 +65,16 @@ export interface LoadedDataset {
 
 /** Loads any dataset by name and task (see the module comment). */
 export function loadTaskDataset(spec: TaskDatasetSpec): LoadedDataset {
-  if (!spec.rhythm) return loadEcgDataset(spec);
-  const inner = loadEcgDataset(spec);
-  return {
-    ...inner,
-    data: withRhythmChannels(inner.data),
-    description: `rhythm(${inner.description})`,
-  };
+  const ecg = loadEcgDataset(spec);
+  return spec.rhythm ? withRhythm(ecg) : ecg;
+}
+
+/**
+ * A loaded dataset with the rhythm input channels appended, described `rhythm(<description>)`
+ * (what `ecgDescription` and `parseDatasetDescription` read back).
+ */
+export function withRhythm<T extends { data: SegmentDataset; description: string }>(ecg: T): T {
+  return { ...ecg, data: withRhythmChannels(ecg.data), description: `rhythm(${ecg.description})` };
 }
 
 function loadEcgDataset(spec: TaskDatasetSpec): LoadedDataset {
