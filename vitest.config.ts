@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The default reporter, then one plain closing line CI can read (scripts/vitest-summary-reporter.ts).
+    reporters: ['default', './scripts/vitest-summary-reporter.ts'],
   },
 });
