@@ -14,10 +14,17 @@
  * With the signed ratios (the first version, measured in docs/localisation.md) the MIL map lit the
  * beat after each PVC as abnormal too.
  *
- * Measured inside the segment, the same way in training (`withRhythmChannels` on a dataset) and
- * in inference (inferRecord on its beat-aligned segments): the first beat has no RR before (0),
- * the last none after (0), a segment of one beat is all 0, padding is 0. Values are clipped to
+ * Measured the same way in training (`withRhythmChannels` on a dataset) and in inference
+ * (inferRecord on its beat-aligned segments). The segment's first beat takes its RR before from
+ * the record's previous R peak and the last beat its RR after from the next one (`RhythmContext`,
+ * the segment's `rrBefore` / `rrAfter`); the median is over those and the RRs inside. Without a
+ * context (a record's edge, an excluded stretch, a segment stored without its record) the first
+ * beat has no RR before (0) and the last none after (0). Padding is 0. Values are clipped to
  * ±1.5 (a ratio of 4.5), so one missed beat cannot dominate the input.
+ *
+ * Version 3. Version 2 (commit c1ff550) measured inside the segment only, so a PVC that opened a
+ * segment carried no sign of coming early: its MIL map scored it low, the most common cause of a
+ * Class III grade (docs/localisation.md).
  */
 import { BeatlensError } from '../errors';
 import type { SegmentDataset } from './types';
@@ -37,6 +44,13 @@ export interface RhythmBeat {
 const clip = (v: number): number => Math.max(-CLIP, Math.min(CLIP, v));
 
 /**
+/** RR intervals (samples) reaching out of the segment: before its first beat, after its last. */
+export interface RhythmContext {
+  rrBefore?: number;
+  rrAfter?: number;
+}
+
+/**
  * Writes the two channels of one segment into `out` (2 × nSamples row-major, zeroed first),
  * `beats` in time order.
  */
@@ -44,6 +58,7 @@ export function writeRhythmChannels(
   beats: readonly RhythmBeat[],
   nSamples: number,
   out: Float32Array,
+  context: RhythmContext = {},
 ): void {
   if (out.length !== RHYTHM_CHANNELS * nSamples) {
     throw new BeatlensError(
@@ -52,14 +67,20 @@ export function writeRhythmChannels(
     );
   }
   out.fill(0);
-  if (beats.length < 2) return;
-  const rr = beats.slice(1).map((b, i) => b.position - beats[i].position);
-  const sorted = [...rr].sort((a, b) => a - b);
+  if (beats.length === 0) return;
+  const known = (v: number | undefined): number => (v !== undefined && v > 0 ? v : NaN);
+  // rr[i]: the RR ending at beat i (rr[0] from the record's previous R peak), rr[n]: after the last.
+  const rr = [
+    known(context.rrBefore),
+    ...beats.slice(1).map((b, i) => b.position - beats[i].position),
+    known(context.rrAfter),
+  ];
+  const sorted = rr.filter((v) => v > 0).sort((a, b) => a - b);
+  if (sorted.length === 0) return;
   const ref = sorted[sorted.length >> 1];
-  if (!(ref > 0)) return;
   beats.forEach((b, i) => {
-    const before = i > 0 && rr[i - 1] > 0 ? clip(Math.min(0, Math.log(rr[i - 1] / ref))) : 0;
-    const after = i < rr.length && rr[i] > 0 ? clip(Math.max(0, Math.log(rr[i] / ref))) : 0;
+    const before = rr[i] > 0 ? clip(Math.min(0, Math.log(rr[i] / ref))) : 0;
+    const after = rr[i + 1] > 0 ? clip(Math.max(0, Math.log(rr[i + 1] / ref))) : 0;
     const lo = Math.max(0, Math.round(b.start));
     const hi = Math.min(nSamples, Math.round(b.end));
     out.fill(before, lo, hi);
@@ -82,7 +103,7 @@ export function withRhythmChannels(ds: SegmentDataset): SegmentDataset {
   const channels = new Float32Array(RHYTHM_CHANNELS * nSamples);
   for (let i = 0; i < n; i++) {
     x.set(ds.x.subarray(i * nLeads * nSamples, (i + 1) * nLeads * nSamples), i * nOut * nSamples);
-    writeRhythmChannels(ds.meta[i].beats, nSamples, channels);
+    writeRhythmChannels(ds.meta[i].beats, nSamples, channels, ds.meta[i]);
     x.set(channels, (i * nOut + nLeads) * nSamples);
   }
   return { ...ds, nLeads: nOut, x, rhythmChannels: RHYTHM_CHANNELS };

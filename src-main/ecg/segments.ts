@@ -262,6 +262,10 @@ export function segmentRecord(
       fs: record.fs,
       label,
       beats: segBeats,
+      ...(first > 0 ? { rrBefore: sorted[first].sample - sorted[first - 1].sample } : {}),
+      ...(last < sorted.length - 1
+        ? { rrAfter: sorted[last + 1].sample - sorted[last].sample }
+        : {}),
       data,
     });
   };
@@ -329,6 +333,8 @@ export function segmentsToDataset(segments: Segment[], classes: string[]): Segme
       length: s.length,
       beats: s.beats,
       label: s.label,
+      ...(s.rrBefore !== undefined ? { rrBefore: s.rrBefore } : {}),
+      ...(s.rrAfter !== undefined ? { rrAfter: s.rrAfter } : {}),
     });
   });
   return { classes: [...classes], nLeads, nSamples, fs, x, y, meta };

@@ -78,6 +78,13 @@ export interface Segment {
   /** Segment-level label, e.g. 'PVC' or 'APB' (or 'LVOT'/'RVOT' for the origin task). */
   label: string;
   beats: SegmentBeat[];
+  /**
+   * RR interval (samples) from the record's R peak before the first beat to the first beat, and
+   * from the last beat to the R peak after it; absent at a record's (or an excluded stretch's)
+   * edge, or where the segment came without its record (the rhythm channels then read 0 there).
+   */
+  rrBefore?: number;
+  rrAfter?: number;
   data: Float32Array;
 }
 
@@ -96,5 +103,8 @@ export interface SegmentDataset {
   x: Float32Array;
   y: Int32Array;
   /** Per segment, for grouped splits and localisation scoring. */
-  meta: Array<Pick<Segment, 'recordId' | 'patientId' | 'offset' | 'length' | 'beats' | 'label'>>;
+  meta: Array<
+    Pick<Segment, 'recordId' | 'patientId' | 'offset' | 'length' | 'beats' | 'label'> &
+      Partial<Pick<Segment, 'rrBefore' | 'rrAfter'>>
+  >;
 }

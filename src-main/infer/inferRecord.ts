@@ -278,6 +278,9 @@ export async function inferRecord(
     length: number;
     /** No RR interval reaches back past its first beat (a new run, or a skipped beat before it). */
     breaksRhythm: boolean;
+    /** RR from the run's R peak before the first beat, and after the last (rhythm channels). */
+    rrBefore?: number;
+    rrAfter?: number;
   };
   const planned: Planned[] = [];
   for (const run of runs) {
@@ -295,6 +298,8 @@ export async function inferRecord(
         end: end.slice(first, last + 1).map((x) => x - offset),
         offset,
         length: end[last] - offset,
+        ...(first > 0 ? { rrBefore: r[first] - r[first - 1] } : {}),
+        ...(last < r.length - 1 ? { rrAfter: r[last + 1] - r[last] } : {}),
       });
       previousLast = last;
     }
@@ -375,6 +380,7 @@ export async function inferRecord(
             p.positions.map((position, k) => ({ position, start: p.start[k], end: p.end[k] })),
             cfg.nSamples,
             rhythmInput,
+            p,
           );
           for (let r = 0; r < nRhythm; r++) {
             for (let t = 0; t < cfg.nSamples; t++) {

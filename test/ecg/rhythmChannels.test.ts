@@ -62,6 +62,32 @@ describe('writeRhythmChannels', () => {
   });
 });
 
+describe('writeRhythmChannels with the record around the segment', () => {
+  it("gives the first beat its RR before and the last its RR after from the record's R peaks", () => {
+    // Inside: RR 200, 200. The record's previous R peak is 120 before the first beat (it comes
+    // early) and the next is 300 after the last (a pause follows it); median of 120, 200, 200, 300.
+    const beats = beatsAt([100, 300, 500], 700);
+    const n = 800;
+    const out = new Float32Array(RHYTHM_CHANNELS * n);
+    writeRhythmChannels(beats, n, out);
+    expect(out[100]).toBe(0);
+    expect(out[n + 500]).toBe(0);
+    writeRhythmChannels(beats, n, out, { rrBefore: 120, rrAfter: 300 });
+    expect(out[100]).toBeCloseTo(Math.log(120 / 200), 6);
+    expect(out[n + 500]).toBeCloseTo(Math.log(300 / 200), 6);
+    expect(out[300]).toBe(0);
+    expect(out[n + 300]).toBe(0);
+    // One beat between two record R peaks: its own signs, where v2 wrote nothing.
+    writeRhythmChannels(beatsAt([200], 400), n, out, { rrBefore: 100, rrAfter: 300 });
+    expect(out[200]).toBeCloseTo(Math.log(100 / 300), 6);
+    expect(out[n + 200]).toBeCloseTo(0, 6);
+    // A context that is not a positive interval counts as none.
+    writeRhythmChannels(beats, n, out, { rrBefore: 0, rrAfter: Number.NaN });
+    expect(out[100]).toBe(0);
+    expect(out[n + 500]).toBe(0);
+  });
+});
+
 describe('rhythm channels in training and in inference', () => {
   const FS = 180;
   const N_SAMPLES = 1000;
@@ -70,6 +96,23 @@ describe('rhythm channels in training and in inference', () => {
   const task = { name: 'all', classes: ['X'], label: () => 'X' };
   const segments = segmentRecord(record, beats, { maxSamples: N_SAMPLES, task }).segments;
   const ds = withRhythmChannels(segmentsToDataset(segments, ['X']));
+
+  it("carries each segment's RR to the record's neighbouring R peaks", () => {
+    const sorted = [...beats].sort((a, b) => a.sample - b.sample);
+    segments.forEach((s, i) => {
+      const first = sorted.findIndex((b) => b.sample === s.offset + s.beats[0].position);
+      const last = first + s.beats.length - 1;
+      expect(s.rrBefore).toBe(
+        first > 0 ? sorted[first].sample - sorted[first - 1].sample : undefined,
+      );
+      expect(s.rrAfter).toBe(
+        last < sorted.length - 1 ? sorted[last + 1].sample - sorted[last].sample : undefined,
+      );
+      expect(ds.meta[i].rrBefore).toBe(s.rrBefore);
+    });
+    expect(segments[0].rrBefore).toBeUndefined();
+    expect(segments[1].rrBefore).toBeGreaterThan(0);
+  });
 
   it('appends two channels after the leads and keeps the leads as they were', () => {
     const plain = segmentsToDataset(segments, ['X']);
