@@ -15,6 +15,9 @@
  * round runs a wasm child (BEATLENS_WASM_THREADS=t) and the reference (TORCH_THREADS=t) for each
  * t in turn, and the ratios beatlens / PyTorch are printed. Without the reference (no file, or
  * no torch for that Python) it says why in one line and prints the wasm figures alone.
+ * --peak (with --torch) also measures the wasm SIMD arithmetic peak at each thread count in the
+ * same rounds (bench/wasm-simd-peak.ts) and prints each model's ceiling: its segments/s if every
+ * flop ran at that peak and nothing else cost time, and that ceiling's ratio to PyTorch.
  *
  * Models are timed in interleaved rounds (--rounds; each round runs --steps training steps and
  * --batches inference batches of every model in turn) so that load changes on the shared machine
@@ -34,11 +37,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendInfo, type BackendPreference } from '../src-main/model/backend';
 import { defaultModelConfig } from '../src-main/model/config';
+import { forwardMacs } from '../src-main/model/cost';
 import { weightedNllLoss } from '../src-main/model/loss';
 import { createModel } from '../src-main/model/registry';
 import type { ClassifierConfig, Method, SegmenterConfig } from '../src-main/model/types';
 import { tf } from '../src-main/model/tf';
 import { createRng } from '../src-main/random';
+import { measurePeak } from './wasm-simd-peak';
 
 const N_LEADS = 2;
 const N_SAMPLES = 2000;
@@ -63,6 +68,8 @@ interface Options {
   threads: number[];
   /** Child mode of --torch: print the results as one JSON line as well. */
   json: boolean;
+  /** With --torch: also measure the wasm SIMD arithmetic ceiling (bench/wasm-simd-peak.ts). */
+  peak: boolean;
 }
 
 /** A named model to benchmark: a method of the default config with optional overrides. */
@@ -108,6 +115,7 @@ function parseArgs(argv: string[]): Options {
     python: '/usr/bin/python3',
     threads: [1, 2],
     json: false,
+    peak: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -125,6 +133,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--python') o.python = argv[++i];
     else if (a === '--threads') o.threads = argv[++i].split(',').map(Number);
     else if (a === '--json') o.json = true;
+    else if (a === '--peak') o.peak = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -134,6 +143,8 @@ interface Result {
   name: string;
   method: Method;
   params: number;
+  /** Multiply–accumulates of one segment's forward pass (src-main/model/cost.ts). */
+  macs: number;
   trainPerS: number;
   inferPerS: number;
   msPerTrainStep: number;
@@ -161,6 +172,7 @@ function randomBatch(seed: number, batch: number): { x: tf.Tensor3D; y: tf.Tenso
 interface Bench {
   variant: Variant;
   params: number;
+  macs: number;
   step(): number;
   infer(): void;
   dispose(): void;
@@ -196,6 +208,7 @@ function createBench(variant: Variant, o: Options): Bench {
   return {
     variant,
     params: model.countParams(),
+    macs: forwardMacs(cfg).totalMacs,
     step: () => withSwitches(() => trainStep()),
     infer: () => withSwitches(() => inferBatch()),
     dispose() {
@@ -266,6 +279,7 @@ async function benchAll(variants: Variant[], o: Options): Promise<Result[]> {
       name: b.variant.name,
       method: b.variant.method,
       params: b.params,
+      macs: b.macs,
       trainPerS: (o.batch * 1000) / msPerTrainStep,
       inferPerS: (o.batch * 1000) / msPerInferBatch,
       msPerTrainStep,
@@ -352,7 +366,7 @@ function runTorch(o: Options, threads: number, methods: Method[]): Map<string, T
 
 function runWasmChild(self: string, argv: string[], threads: number): Result[] {
   // The parent's own flags minus those of the comparison; one round per child.
-  const skip = new Set(['--torch', '--json']);
+  const skip = new Set(['--torch', '--json', '--peak']);
   const withValue = new Set(['--torch-ref', '--python', '--threads', '--rounds', '--backend']);
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -390,7 +404,7 @@ function mean(values: number[]): number {
  * runs, for each thread count t, a wasm child and then the reference, so that load changes on
  * the shared machine hit both alike.
  */
-function compareWithTorch(o: Options, self: string, argv: string[]): void {
+async function compareWithTorch(o: Options, self: string, argv: string[]): Promise<void> {
   const methods = o.methods.filter((m) => m === 'joint' || m === 'classifier');
   const why = torchUnavailable(o);
   const load0 = os.loadavg()[0];
@@ -403,10 +417,15 @@ function compareWithTorch(o: Options, self: string, argv: string[]): void {
   const ours = new Map<string, Result[]>();
   const theirs = new Map<string, TorchResult[]>();
   const key = (t: number, m: string): string => `${t}/${m}`;
+  const peaks = new Map<number, Array<{ mulAdd: number; fma: number }>>();
   for (let r = 0; r < o.rounds; r++) {
     for (const t of o.threads) {
       for (const res of runWasmChild(self, argv, t)) {
         ours.set(key(t, res.name), [...(ours.get(key(t, res.name)) ?? []), res]);
+      }
+      if (o.peak) {
+        const p = { mulAdd: await measurePeak('mul+add', t), fma: await measurePeak('fma', t) };
+        peaks.set(t, [...(peaks.get(t) ?? []), p]);
       }
       if (why != null) continue;
       for (const [m, res] of runTorch(o, t, methods)) {
@@ -439,6 +458,55 @@ function compareWithTorch(o: Options, self: string, argv: string[]): void {
   }
   console.log(
     `segments/s, mean of ${o.rounds} round(s); goal: ratio ≥ 0.6; load average at end ${os.loadavg()[0].toFixed(2)}`,
+  );
+  if (o.peak) printCeiling(o, ours, theirs, peaks);
+}
+
+/**
+ * The most any wasm kernel could give: each model's forward pass (2 flops a multiply–accumulate)
+ * and training step (~3× the forward: the input and the filter gradient) at the measured wasm
+ * SIMD peak, with every other cost (memory traffic, non-convolution ops) taken as zero, as
+ * segments/s and as a ratio to PyTorch's.
+ */
+function printCeiling(
+  o: Options,
+  ours: Map<string, Result[]>,
+  theirs: Map<string, TorchResult[]>,
+  peaks: Map<number, Array<{ mulAdd: number; fma: number }>>,
+): void {
+  console.log('');
+  console.log(
+    '| threads | model | MFLOP / segment (forward) | wasm peak mul+add / fma (GFLOP/s) | infer ceiling | ceiling / PyTorch infer | train ceiling | ceiling / PyTorch train |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of o.threads) {
+    const p = peaks.get(t) ?? [];
+    const mulAdd = mean(p.map((x) => x.mulAdd));
+    const fma = mean(p.map((x) => x.fma));
+    const best = Math.max(mulAdd, fma) * 1e9;
+    for (const m of ['joint', 'classifier'] as const) {
+      const a = ours.get(`${t}/${m}`);
+      const b = theirs.get(`${t}/${m}`);
+      if (!a) continue;
+      const flops = 2 * a[0].macs;
+      const infer = best / flops;
+      const train = best / (3 * flops);
+      const ratio = (u: number, v: number[] | undefined): string =>
+        v?.length ? `**${(u / mean(v)).toFixed(2)}**` : '–';
+      console.log(
+        `| ${t} | ${m} | ${(flops / 1e6).toFixed(0)} | ${mulAdd.toFixed(1)} / ${fma.toFixed(1)} | ` +
+          `${infer.toFixed(0)} | ${ratio(
+            infer,
+            b?.map((x) => x.inferPerS),
+          )} | ${train.toFixed(0)} | ${ratio(
+            train,
+            b?.map((x) => x.trainPerS),
+          )} |`,
+      );
+    }
+  }
+  console.log(
+    'ceiling: segments/s if every flop ran at the wasm SIMD peak (the larger of mul+add and fma) and nothing else cost time',
   );
 }
 
@@ -496,7 +564,7 @@ async function main(): Promise<void> {
   }
   const self = fileURLToPath(import.meta.url);
   if (o.torch) {
-    compareWithTorch(o, self, argv);
+    await compareWithTorch(o, self, argv);
     return;
   }
   // One child per backend; 'tensorflow' is skipped by the child itself when not installed.

@@ -17,24 +17,27 @@ const dir = path.join(root, 'src-main/model/kernels/simd');
 export const SOURCE = path.join(dir, 'host-kernels.as');
 export const OUTPUT = path.join(dir, 'host-kernels.wasm.ts');
 
-/** The compiled module's bytes (asc -O3 --enable simd, stub runtime: the kernels allocate nothing). */
-export function compileSimdKernels(): Buffer {
+/**
+ * Compiles an AssemblyScript module (asc -O3, stub runtime, the given wasm features) and returns
+ * its bytes. Also used by bench/wasm-simd-peak.ts.
+ */
+export function compileAssemblyScript(source: string, enable: string[] = ['simd']): Buffer {
   // asc wants a .ts entry file; a fixed name in a fresh folder keeps the build reproducible.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'beatlens-asc-'));
   try {
-    fs.copyFileSync(SOURCE, path.join(tmp, 'host-kernels.ts'));
+    fs.writeFileSync(path.join(tmp, 'module.ts'), source);
     const asc = path.join(root, 'node_modules/.bin/asc');
     const r = spawnSync(
       asc,
       [
-        'host-kernels.ts',
+        'module.ts',
         '--outFile',
         'out.wasm',
         '-O3',
         '--runtime',
         'stub',
         '--enable',
-        'simd',
+        enable.join(','),
         '--noAssert',
       ],
       { cwd: tmp, encoding: 'utf8' },
@@ -44,6 +47,11 @@ export function compileSimdKernels(): Buffer {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The host kernels' bytes (asc -O3 --enable simd, stub runtime: the kernels allocate nothing). */
+export function compileSimdKernels(): Buffer {
+  return compileAssemblyScript(fs.readFileSync(SOURCE, 'utf8'));
 }
 
 export function generatedModule(bytes: Buffer): string {
