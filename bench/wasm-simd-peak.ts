@@ -1,7 +1,8 @@
 /**
  * The arithmetic ceiling of 128-bit wasm SIMD on this machine: GFLOP/s of a loop that does
- * nothing but independent f32x4 multiply-adds (16 accumulator chains, no memory traffic), the
- * fastest any wasm convolution kernel (XNNPACK's or ours) could go. Two forms:
+ * nothing but independent f32x4 multiply-adds (16 chains a ← a·x + y, no memory traffic; each
+ * multiply depends on its chain, so no compiler can hoist it out of the loop), the fastest any
+ * wasm convolution kernel (XNNPACK's or ours) could go. Two forms:
  *
  * - `mul+add`: f32x4.mul then f32x4.add, what tfjs-backend-wasm's XNNPACK build uses;
  * - `fma`: f32x4.relaxed_madd (relaxed SIMD; behind `--experimental-wasm-relaxed-simd` in
@@ -29,13 +30,13 @@ function source(form: PeakForm): string {
   const acc = Array.from({ length: CHAINS }, (_, i) => `a${i}`);
   const step = acc.map((a) =>
     form === 'fma'
-      ? `${a} = f32x4.relaxed_madd(x, y, ${a});`
-      : `${a} = f32x4.add(${a}, f32x4.mul(x, y));`,
+      ? `${a} = f32x4.relaxed_madd(${a}, x, y);`
+      : `${a} = f32x4.add(f32x4.mul(${a}, x), y);`,
   );
   const sum = acc.reduce((s, a) => (s ? `f32x4.add(${s}, ${a})` : a), '');
   return [
     'export function run(steps: i32): f32 {',
-    ...acc.map((a) => `  let ${a} = f32x4.splat(0);`),
+    ...acc.map((a, i) => `  let ${a} = f32x4.splat(${(1 + i / 64).toFixed(4)});`),
     '  const x = f32x4.splat(0.999);',
     '  const y = f32x4.splat(1e-7);',
     '  for (let i = 0; i < steps; i++) {',
