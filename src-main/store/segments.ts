@@ -49,10 +49,16 @@ interface SegmentRow {
   label: string;
   beats: string;
   data?: Buffer;
+  /** Absent on a store before migration 009, NULL where the segment has no context. */
+  rr_before?: number | null;
+  rr_after?: number | null;
 }
 
 const SELECT_INFO = `SELECT s.id, s.record_id, r.patient_id, s.task, s.offset_samples, s.length_samples,
   s.n_samples, s.n_leads, s.fs, s.label, s.beats FROM segments s JOIN records r ON r.id = s.record_id`;
+
+/** Whole rows: `s.*` so a store opened at a schema before migration 009 still reads. */
+const SELECT_FULL = `SELECT s.*, r.patient_id FROM segments s JOIN records r ON r.id = s.record_id`;
 
 function where(filter: SegmentFilter): { sql: string; params: string[] } {
   const clauses: string[] = [];
@@ -111,6 +117,8 @@ function toSegment(row: SegmentRow): StoredSegment {
     fs: row.fs,
     label: row.label,
     beats: JSON.parse(row.beats) as SegmentBeat[],
+    ...(row.rr_before != null ? { rrBefore: row.rr_before } : {}),
+    ...(row.rr_after != null ? { rrAfter: row.rr_after } : {}),
     data: blobToFloat32(row.data ?? null, `data of segment ${row.id}`),
   };
 }
@@ -145,31 +153,40 @@ export function describeDependents(d: Record<string, number>): string {
 
 export class SegmentRepository {
   private readonly insertStmt: Database.Statement;
+  /** False only on a store opened at a schema before migration 009 (`openStore`'s `migrations`). */
+  private readonly hasRrContext: boolean;
 
   constructor(private readonly db: Database.Database) {
+    this.hasRrContext = (db.pragma('table_info(segments)') as Array<{ name: string }>).some(
+      (c) => c.name === 'rr_before',
+    );
+    const rr = this.hasRrContext ? ', rr_before, rr_after' : '';
     this.insertStmt = db.prepare(`INSERT INTO segments
-      (record_id, task, offset_samples, length_samples, n_samples, n_leads, fs, label, beats, data)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (record_id, task, offset_samples, length_samples, n_samples, n_leads, fs, label, beats, data${rr})
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${this.hasRrContext ? ', ?, ?' : ''})`);
   }
 
-  /** Inserts without a transaction of its own; callers hold one. Returns the new ids. */
+  /**
+   * Inserts without a transaction of its own; callers hold one. Returns the new ids. The RR
+   * context is NULL where absent (and not kept on a pre-009 schema, as an older beatlens did).
+   */
   insertRows(task: string, segments: readonly Segment[]): number[] {
-    return segments.map((s) =>
-      Number(
-        this.insertStmt.run(
-          s.recordId,
-          task,
-          s.offset,
-          s.length,
-          s.nSamples,
-          s.nLeads,
-          s.fs,
-          s.label,
-          JSON.stringify(s.beats),
-          float32ToBlob(s.data),
-        ).lastInsertRowid,
-      ),
-    );
+    return segments.map((s) => {
+      const row: unknown[] = [
+        s.recordId,
+        task,
+        s.offset,
+        s.length,
+        s.nSamples,
+        s.nLeads,
+        s.fs,
+        s.label,
+        JSON.stringify(s.beats),
+        float32ToBlob(s.data),
+      ];
+      if (this.hasRrContext) row.push(s.rrBefore ?? null, s.rrAfter ?? null);
+      return Number(this.insertStmt.run(...row).lastInsertRowid);
+    });
   }
 
   /**
@@ -234,9 +251,7 @@ export class SegmentRepository {
   }
 
   get(id: number): StoredSegment | null {
-    const row = this.db
-      .prepare(`${SELECT_INFO.replace('s.beats FROM', 's.beats, s.data FROM')} WHERE s.id = ?`)
-      .get(id) as SegmentRow | undefined;
+    const row = this.db.prepare(`${SELECT_FULL} WHERE s.id = ?`).get(id) as SegmentRow | undefined;
     return row ? toSegment(row) : null;
   }
 
@@ -244,9 +259,7 @@ export class SegmentRepository {
   load(filter: SegmentFilter = {}): StoredSegment[] {
     const w = where(filter);
     const rows = this.db
-      .prepare(
-        `${SELECT_INFO.replace('s.beats FROM', 's.beats, s.data FROM')}${w.sql} ORDER BY s.record_id, s.task, s.offset_samples`,
-      )
+      .prepare(`${SELECT_FULL}${w.sql} ORDER BY s.record_id, s.task, s.offset_samples`)
       .all(...w.params) as SegmentRow[];
     return rows.map(toSegment);
   }

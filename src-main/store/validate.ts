@@ -137,5 +137,11 @@ export function validateSegments(
     if (bad >= 0) fail(what, `data has ${s.data[bad]} at index ${bad}`);
     if (!Array.isArray(s.beats)) fail(what, 'beat table is missing');
     s.beats.forEach((b, j) => validateSegmentBeat(what, b, s.nSamples, j));
+    for (const key of ['rrBefore', 'rrAfter'] as const) {
+      const rr = s[key];
+      if (rr !== undefined && !(isCount(rr) && rr > 0)) {
+        fail(what, `${key}=${rr} is not a positive whole number of samples`);
+      }
+    }
   });
 }

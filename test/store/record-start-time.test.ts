@@ -65,7 +65,7 @@ describe('record start time (migration 008)', () => {
       .run();
     raw.close();
     const s = openStore(path);
-    expect(s.version).toBe(8);
+    expect(s.version).toBe(MIGRATIONS.length);
     expect(s.records.get('old')?.startTime).toBeNull();
     s.close();
   });

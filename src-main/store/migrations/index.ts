@@ -6,6 +6,7 @@ import { migration005 } from './005_settings_scan_model';
 import { migration006 } from './006_scan_beat_reviews';
 import { migration007 } from './007_report_signoffs';
 import { migration008 } from './008_record_start_time';
+import { migration009 } from './009_segment_rr_context';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
