@@ -1,26 +1,98 @@
 /**
  * The paper's kernel-size sweep (its Fig. 5: window-pooling kernels of 50–300 samples at 360 Hz)
- * on MIT-BIH, for patients the model never saw: the joint L2 model trained on DS1 and tested on
- * DS2 (de Chazal) once per kernel, at 180 Hz (kernels 25–150 samples there), with the Table 1
- * settings. Each kernel is one resumable `beatlens cv mitdb --protocol inter-patient --kernel k`
- * job, two at a time; then each run is scored beat by beat as the Table 1 rows are.
+ * on MIT-BIH, for patients the model never saw: one DS1 → DS2 (de Chazal) row of the Table 1 runs
+ * (src-main/evaluate/mitdbResults.ts, MITDB_ROWS; by default the paper's joint L2) trained on DS1
+ * and tested on DS2 once per kernel, at 180 Hz (kernels 25–150 samples there), with the Table 1
+ * settings. For `--method mil` rows the kernel is the width of the MIL attention's box mean. Each
+ * kernel is one resumable `beatlens cv mitdb --protocol inter-patient --kernel k` job, two at a
+ * time; then each run is scored beat by beat as its Table 1 row is (a normal-class row on its APB
+ * and PVC test segments, APB vs PVC by the larger of the two probabilities).
  *
- *   npx tsx scripts/kernel-sweep-mitdb.ts [--jobs 2] [--kernels 25,50,75,100,125,150]
+ *   npx tsx scripts/kernel-sweep-mitdb.ts [--row inter-patient/joint-l2] [--jobs 2]
+ *       [--kernels 25,50,75,100,125,150] [--score-only] [--runs DIR] [--out DIR]
+ *   npx tsx scripts/kernel-sweep-mitdb.ts --row inter-patient/mil-none-normal-rr
  *
- * Writes docs/results/mitdb/kernel-sweep/: summary.json (per kernel: accuracy, AUC, beat AUROC,
- * pointing game, grades, the run's command and code), k<kernel>/beats.csv and predictions.csv,
- * fig5.svg (beat AUROC, pointing game and accuracy against the kernel) and README.md.
+ * `--row <protocol>/<row>` names an inter-patient row of MITDB_ROWS (as docs/results/mitdb does).
+ * The joint L2 row trains into runs/mitdb/kernel-sweep/k<kernel>/ and writes
+ * docs/results/mitdb/kernel-sweep/; any other row trains into
+ * runs/mitdb/kernel-sweep/<row>/k<kernel>/ and writes docs/results/mitdb/kernel-sweep/<row>/
+ * (`--runs` and `--out` move the two roots). Written: summary.json (per kernel: accuracy, AUC,
+ * beat AUROC, pointing game, grades, the run's command and code), k<kernel>/beats.csv and
+ * predictions.csv (a normal-class row: APB vs PVC), fig5.svg (beat AUROC, pointing game and
+ * accuracy against the kernel) and README.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { datasetOfRun, evaluateCvFolds } from '../src-main/evaluate/cvRun';
-import { beatsCsv, MITDB_SETTINGS, predictionsCsv } from '../src-main/evaluate/mitdbResults';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { datasetOfRun } from '../src-main/evaluate/cvRun';
+import {
+  methodLabel,
+  MITDB_ROWS,
+  rowCvArgs,
+  rowName,
+  rowRunDir,
+  scoreRowFolds,
+  type MitdbRow,
+} from '../src-main/evaluate/mitdbResults';
 import { sweepSvg } from '../src-main/evaluate/report';
 import { initBackend } from '../src-main/model/backend';
 import { codeVersion } from '../src-main/train/codeVersion';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
 import { runCliJobs } from './cli-jobs';
+import { writeRowFoldCsvs } from './row-fold-csvs';
+
+/** The row swept without `--row`: the paper's joint L2 (its folders are the sweep's roots). */
+export const DEFAULT_ROW = 'inter-patient/joint-l2';
+
+const rowKey = (r: MitdbRow): string => `${r.protocol}/${rowName(r)}`;
+
+/** The row `--row <protocol>/<row>` names; an error (one line) unless a DS1 → DS2 row. */
+export function sweepRow(key: string): MitdbRow {
+  const rows = MITDB_ROWS.filter((r) => r.protocol === 'inter-patient');
+  const r = rows.find((x) => rowKey(x) === key);
+  if (!r) {
+    throw new Error(
+      `--row ${key}: the sweep takes an inter-patient row of MITDB_ROWS: ${rows.map(rowKey).join(', ')}`,
+    );
+  }
+  return r;
+}
+
+/** How titles and the README name a row: 'joint L2', 'MIL + normal class + rhythm', … */
+export function sweepLabel(r: MitdbRow): string {
+  const method = r.method === 'mil' ? 'MIL' : r.method;
+  const pooling = r.pooling === 'none' ? '' : ` ${r.pooling === 'l2' ? 'L2' : r.pooling}`;
+  return `${method}${pooling}${methodLabel(r).slice(r.method.length)}`;
+}
+
+/** A row's runs and results folders under the two roots (the joint L2 row: the roots). */
+export function sweepDirs(
+  r: MitdbRow,
+  runsRoot: string,
+  outRoot: string,
+): { runs: string; out: string } {
+  if (rowKey(r) === DEFAULT_ROW) return { runs: runsRoot, out: outRoot };
+  return { runs: join(runsRoot, rowName(r)), out: join(outRoot, rowName(r)) };
+}
+
+/** The run folder of kernel `k`: `beatlens cv --out <runs>/k<k>` names it as for the row. */
+export const sweepRunDir = (r: MitdbRow, runs: string, k: number): string =>
+  join(runs, `k${k}`, basename(rowRunDir(runs, r)));
+
+/**
+ * The `beatlens cv` arguments of kernel `k`: the row's own (rowCvArgs, seed 1) with `--kernel k`,
+ * into `<runs>/k<k>`, and without `--folds n --fold 0` (DS1 → DS2 is one split, trained whole).
+ */
+export function sweepCvArgs(r: MitdbRow, runs: string, k: number): string[] {
+  const out = join(runs, `k${k}`);
+  const args = rowCvArgs(out, r, 0);
+  args[args.indexOf('--out') + 1] = out;
+  const folds = args.indexOf('--folds');
+  if (args[folds + 2] !== '--fold') throw new Error(`rowCvArgs: no --folds n --fold f in ${args}`);
+  args.splice(folds, 4, '--kernel', String(k));
+  return args;
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,51 +100,44 @@ function arg(name: string): string | undefined {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const runs = resolve(arg('runs') ?? join(root, 'runs', 'mitdb', 'kernel-sweep'));
-const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'mitdb', 'kernel-sweep'));
-const kernels = (arg('kernels') ?? '25,50,75,100,125,150').split(',').map(Number);
-const jobs = Number(arg('jobs') ?? 2);
 const FS = 180;
 
-const runDirOf = (k: number): string => join(runs, `k${k}`, 'joint-l2-inter-patient');
-
-function cvArgs(k: number): string[] {
-  return [
-    'cv', 'mitdb', '--method', 'joint', '--pooling', 'l2', '--protocol', 'inter-patient',
-    '--kernel', String(k), ...MITDB_SETTINGS, '--workers', '0', '--no-store', '--backend',
-    'wasm', '--out', join(runs, `k${k}`),
-  ]; // prettier-ignore
+interface Sweep {
+  row: MitdbRow;
+  runs: string;
+  out: string;
+  kernels: number[];
+  jobs: number;
 }
 
-async function train(): Promise<void> {
-  const todo = kernels.filter((k) => !readFoldResult(runDirOf(k), 0));
+async function train({ row, runs, kernels, jobs }: Sweep): Promise<void> {
+  const todo = kernels.filter((k) => !readFoldResult(sweepRunDir(row, runs, k), 0));
   process.stderr.write(`${kernels.length - todo.length} of ${kernels.length} kernels trained\n`);
   await runCliJobs(
-    todo.map((k) => ({ name: `k${k}`, args: cvArgs(k) })),
+    todo.map((k) => ({ name: `k${k}`, args: sweepCvArgs(row, runs, k) })),
     jobs,
     join(runs, 'logs'),
   );
 }
 
-async function score(): Promise<void> {
+async function score({ row, runs, out, kernels }: Sweep): Promise<void> {
   await initBackend('auto');
   const rows = [];
   for (const k of kernels) {
-    const runDir = runDirOf(k);
+    const runDir = sweepRunDir(row, runs, k);
     const result = readFoldResult(runDir, 0);
     if (!result) throw new Error(`${runDir}: not trained`);
     const { data } = datasetOfRun(runDir);
-    const [fm] = await evaluateCvFolds(runDir, data, [0], 'attention');
-    const dir = join(out, `k${k}`);
-    writeFileAtomic(join(dir, 'beats.csv'), beatsCsv(data, fm.index, fm.perSegment));
-    writeFileAtomic(join(dir, 'predictions.csv'), predictionsCsv(data, fm.index, fm.probabilities));
+    const [fold] = await scoreRowFolds(row, runDir, data, [result]);
+    const { scored: fm, metrics } = fold;
+    writeRowFoldCsvs(join(out, `k${k}`), data, fold);
     const meta = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { command: string };
     rows.push({
       kernelSamples: k,
       kernelSamplesAt360Hz: Math.round((k * 360) / FS),
-      accuracy: result.metrics.accuracy,
-      aucMacro: result.metrics.aucMacro,
-      specificity: result.metrics.specificity,
+      accuracy: metrics.accuracy,
+      aucMacro: metrics.aucMacro,
+      specificity: metrics.specificity,
       localisation: fm.summary,
       nTest: fm.index.length,
       seconds: result.seconds,
@@ -87,12 +152,14 @@ async function score(): Promise<void> {
     resultsCode: code,
     rows,
   });
+  const joint = rowKey(row) === DEFAULT_ROW;
+  const label = sweepLabel(row);
   const xs = rows.map((r) => r.kernelSamplesAt360Hz);
   writeFileAtomic(
     join(out, 'fig5.svg'),
     sweepSvg({
-      title: 'Kernel-size sweep on MIT-BIH, DS1 to DS2, joint L2',
-      heading: 'kernel-size sweep, MIT-BIH DS1 → DS2 (joint L2, 180 Hz)',
+      title: `Kernel-size sweep on MIT-BIH, DS1 to DS2, ${label}`,
+      heading: `kernel-size sweep, MIT-BIH DS1 → DS2 (${label}, 180 Hz)`,
       xLabel: 'kernel (samples at 360 Hz)',
       xs,
       series: [
@@ -106,14 +173,27 @@ async function score(): Promise<void> {
   );
   const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
   const readme = [
-    '# Kernel-size sweep on MIT-BIH (the paper’s Fig. 5), DS1 → DS2',
+    `# Kernel-size sweep on MIT-BIH (the paper’s Fig. 5), DS1 → DS2${joint ? '' : `, ${label}`}`,
     '',
     `Made by \`npx tsx scripts/kernel-sweep-mitdb.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''}.`,
-    'Joint L2 model, one training per kernel on DS1, tested on DS2 (patients it never saw), Table 1',
+    `${label[0].toUpperCase()}${label.slice(1)} model, one training per kernel on DS1, tested on DS2 (patients it never saw), Table 1`,
     'settings (paper-fast, 180 Hz, seed 1). Beat scores per kernel in `k<kernel>/beats.csv`',
     '(recompute AUROC and pointing game from them as for the Table 1 rows). One training (seed 1)',
-    'per kernel: the joint attention is as unstable across kernels as across the stratified folds',
-    '(docs/localisation.md), so this sweep shows that spread, not a trend one kernel could fix.',
+    ...(joint
+      ? [
+          'per kernel: the joint attention is as unstable across kernels as across the stratified folds',
+          '(docs/localisation.md), so this sweep shows that spread, not a trend one kernel could fix.',
+        ]
+      : [
+          'per kernel, so a difference between two kernels may come from the kernel or from the training',
+          'alone (no seed is repeated here).',
+          ...(row.normalClass
+            ? [
+                'Scored as its Table 1 row: on the APB and PVC test segments only, APB vs PVC by the',
+                'larger of the two probabilities (`predictions.csv`).',
+              ]
+            : []),
+        ]),
     '',
     '| Kernel (360 Hz) | Kernel (180 Hz) | Accuracy | AUC | APB recall | Beat AUROC | Pointing game | Class I:II:III (%) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -129,5 +209,24 @@ async function score(): Promise<void> {
   process.stderr.write(`wrote ${out}\n`);
 }
 
-if (!process.argv.includes('--score-only')) await train();
-if (existsSync(runs)) await score();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let row: MitdbRow;
+  try {
+    row = sweepRow(arg('row') ?? DEFAULT_ROW);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const sweep: Sweep = {
+    row,
+    ...sweepDirs(
+      row,
+      resolve(arg('runs') ?? join(root, 'runs', 'mitdb', 'kernel-sweep')),
+      resolve(arg('out') ?? join(root, 'docs', 'results', 'mitdb', 'kernel-sweep')),
+    ),
+    kernels: (arg('kernels') ?? '25,50,75,100,125,150').split(',').map(Number),
+    jobs: Number(arg('jobs') ?? 2),
+  };
+  if (!process.argv.includes('--score-only')) await train(sweep);
+  if (existsSync(sweep.runs)) await score(sweep);
+}

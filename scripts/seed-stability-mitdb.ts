@@ -17,10 +17,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetOfRun } from '../src-main/evaluate/cvRun';
 import {
-  beatsCsv,
   localisationByClass,
   MITDB_ROWS,
-  predictionsCsv,
   rowCvArgs,
   rowName,
   rowRunDir,
@@ -33,6 +31,7 @@ import { codeVersion, type CodeVersion } from '../src-main/train/codeVersion';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
 import { runCliJobs } from './cli-jobs';
+import { writeRowFoldCsvs } from './row-fold-csvs';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -101,18 +100,9 @@ async function score(): Promise<void> {
       const result = readFoldResult(runDir, 0);
       if (!result) throw new Error(`${runDir}: fold 0 not trained`);
       const { data } = datasetOfRun(runDir);
-      const [{ scored: fm, twoWay, metrics }] = await scoreRowFolds(r, runDir, data, [result]);
-      const dir = join(out, rowName(r), `seed-${seed}`);
-      writeFileAtomic(join(dir, 'beats.csv'), beatsCsv(data, fm.index, fm.perSegment));
-      writeFileAtomic(
-        join(dir, 'predictions.csv'),
-        predictionsCsv(
-          data,
-          fm.index,
-          twoWay ? twoWay.probabilities : fm.probabilities,
-          twoWay?.classes,
-        ),
-      );
+      const [fold] = await scoreRowFolds(r, runDir, data, [result]);
+      const { scored: fm, metrics } = fold;
+      writeRowFoldCsvs(join(out, rowName(r), `seed-${seed}`), data, fold);
       const meta = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
         command: string;
       };

@@ -144,7 +144,7 @@ export const rowName = (
 ): string => `${r.method}-${r.pooling}${r.normalClass ? '-normal' : ''}${r.rhythm ? '-rr' : ''}`;
 
 /** How the tables name a row's method: 'mil', 'mil + normal class + rhythm', … */
-const methodLabel = (r: Pick<MitdbRow, 'method' | 'normalClass' | 'rhythm'>): string =>
+export const methodLabel = (r: Pick<MitdbRow, 'method' | 'normalClass' | 'rhythm'>): string =>
   [r.method, ...(r.normalClass ? ['normal class'] : []), ...(r.rhythm ? ['rhythm'] : [])].join(
     ' + ',
   );
