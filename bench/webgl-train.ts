@@ -1,15 +1,19 @@
 /**
- * Can tfjs's WebGL backend train the beatlens models in a Chromium renderer (as in Electron's)?
+ * Can tfjs's WebGL or WebGPU backend train the beatlens models in a Chromium renderer (as in
+ * Electron's)?
  *
  *   npx tsx bench/webgl-train.ts                  # joint tiny model, 4 Adam steps, 'tiny' preset
  *   npx tsx bench/webgl-train.ts --steps 8 --method classifier --gpu
+ *   npx tsx bench/webgl-train.ts --backend webgpu # WebGPU (@tensorflow/tfjs-backend-webgpu)
  *
  * Bundles the model code for the browser (esbuild), opens it in headless Chromium (the one the
  * e2e tests use, BEATLENS_CHROMIUM or /usr/bin/chromium) and trains the same model from the same
  * seed on the same batch with the 'webgl' and the 'cpu' backend in that page, printing the loss
  * of every step on both, their largest relative difference, the WebGL renderer (SwiftShader when
  * there is no GPU: software GL, correct but slow) and ms per step. Without --gpu Chromium is told
- * to use SwiftShader; with --gpu it uses the machine's GPU where it has one.
+ * to use SwiftShader; with --gpu it uses the machine's GPU where it has one. `--backend webgpu`
+ * runs the same comparison on WebGPU (SwiftShader's Vulkan without --gpu; the page is served
+ * from an https origin, since WebGPU exists only in secure contexts).
  */
 import { build } from 'esbuild';
 import * as path from 'node:path';
@@ -21,18 +25,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Options {
   steps: number;
-  method: 'joint' | 'classifier' | 'cascaded';
+  method: 'joint' | 'classifier' | 'cascaded' | 'mil';
   gpu: boolean;
+  backend: 'webgl' | 'webgpu';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { steps: 4, method: 'joint', gpu: false };
+  const o: Options = { steps: 4, method: 'joint', gpu: false, backend: 'webgl' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--steps') o.steps = Number(argv[++i]);
     else if (a === '--method') o.method = argv[++i] as Options['method'];
     else if (a === '--gpu') o.gpu = true;
-    else throw new Error(`unknown argument ${a}`);
+    else if (a === '--backend') {
+      const b = argv[++i];
+      if (b !== 'webgl' && b !== 'webgpu') throw new Error(`--backend ${b}: webgl or webgpu`);
+      o.backend = b;
+    } else throw new Error(`unknown argument ${a}`);
   }
   return o;
 }
@@ -40,6 +49,7 @@ function parseArgs(argv: string[]): Options {
 /** The page's code: trains on one backend and returns the loss per step. */
 const PAGE_ENTRY = `
 import { tf } from './src-main/model/tf';
+import '@tensorflow/tfjs-backend-webgpu';
 import { createModel } from './src-main/model/registry';
 import { weightedNllLoss } from './src-main/model/loss';
 import { datasetToTensor, datasetLabels } from './src-main/model/input';
@@ -73,6 +83,9 @@ async function train(backend, method, steps) {
     const gl = tf.backend().gpgpu.gl;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } else if (backend === 'webgpu') {
+    const info = tf.backend().adapterInfo ?? {};
+    renderer = [info.vendor, info.architecture].filter(Boolean).join(' ');
   }
   model.dispose(); optimizer.dispose(); x.dispose(); y.dispose();
   return { losses, msPerStep, renderer };
@@ -93,13 +106,23 @@ async function main(): Promise<void> {
   const gl = o.gpu
     ? ['--ignore-gpu-blocklist', '--enable-gpu-rasterization']
     : ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+  const gpu =
+    o.backend === 'webgpu'
+      ? ['--enable-unsafe-webgpu', ...(o.gpu ? [] : ['--use-webgpu-adapter=swiftshader'])]
+      : [];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-quic', ...gl],
+    args: ['--headless', '--no-sandbox', '--disable-quic', ...gl, ...gpu],
   });
   try {
     const page = await browser.newPage();
-    await page.setContent('<!doctype html><title>webgl training</title>');
+    // A made-up https origin answered by the page itself (nothing leaves the machine): WebGPU
+    // exists only in secure contexts.
+    const origin = 'https://beatlens.invalid/';
+    await page.route(`${origin}**`, (r) =>
+      r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>gpu training</title>' }),
+    );
+    await page.goto(origin);
     await page.addScriptTag({ content: bundle.outputFiles[0].text });
     type Run = { losses: number[]; msPerStep: number; renderer: string };
     const run = (backend: string): Promise<Run> =>
@@ -112,7 +135,7 @@ async function main(): Promise<void> {
           ).beatlensTrain(b, m, s),
         [backend, o.method, o.steps] as [string, string, number],
       );
-    const webgl = await run('webgl');
+    const webgl = await run(o.backend);
     const cpu = await run('cpu');
     let worst = 0;
     webgl.losses.forEach((v, i) => {
@@ -122,14 +145,17 @@ async function main(): Promise<void> {
       );
     });
     const fmt = (l: number[]): string => l.map((v) => v.toFixed(5)).join(' ');
-    console.log(`Chromium ${browser.version()}, WebGL renderer: ${webgl.renderer}`);
+    const name = o.backend === 'webgl' ? 'WebGL' : 'WebGPU';
+    console.log(`Chromium ${browser.version()}, ${name} renderer: ${webgl.renderer}`);
     console.log(`${o.method} tiny model, 'tiny' preset batch, ${o.steps} Adam steps`);
-    console.log(`webgl loss ${fmt(webgl.losses)}  (${webgl.msPerStep.toFixed(0)} ms/step)`);
+    console.log(
+      `${o.backend.padEnd(5)} loss ${fmt(webgl.losses)}  (${webgl.msPerStep.toFixed(0)} ms/step)`,
+    );
     console.log(`cpu   loss ${fmt(cpu.losses)}  (${cpu.msPerStep.toFixed(0)} ms/step)`);
     const learns = webgl.losses[webgl.losses.length - 1] < webgl.losses[0];
     console.log(
       `largest relative loss difference ${worst.toExponential(2)}; ` +
-        `webgl loss ${learns ? 'falls' : 'does not fall'} over the steps`,
+        `${o.backend} loss ${learns ? 'falls' : 'does not fall'} over the steps`,
     );
   } finally {
     await browser.close();
