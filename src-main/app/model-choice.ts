@@ -1,5 +1,6 @@
 /**
- * Which trained model the app uses: the shipped default (resources/models/default) or one in the
+ * Which trained model the app uses: the shipped default (resources/models/default), another
+ * shipped model (resources/models/localiser, the one whose map localises best), or one in the
  * model library ($BEATLENS_HOME/models, shared with `beatlens models`), chosen in the app and
  * kept in the store's settings so the choice survives a restart. Never an untrained model: a
  * model whose meta records no training is listed but refused, and when no trained model can be
@@ -12,7 +13,7 @@ import type { ModelInfo, ModelList } from '../ipc/contract';
 import type { SettingsRepository } from '../store/settings';
 import type { InferenceModel } from './record-inference';
 
-/** The settings key of the chosen model's id ('default' or a library name). */
+/** The settings key of the chosen model's id ('default', another shipped name, a library name). */
 export const MODEL_SETTING = 'app.model';
 
 export interface CurrentModel extends InferenceModel {
@@ -77,7 +78,10 @@ export class ModelChoice {
   constructor(
     private readonly o: {
       libraryDir: string;
-      /** The shipped model's folder (default resources/models/default; tests move it). */
+      /**
+       * The default shipped model's folder (default resources/models/default; tests move it);
+       * the other shipped models are the folders beside it.
+       */
       shippedDir?: string;
       /** Where the choice is kept; null: it lasts until the app closes. */
       settings: SettingsRepository | null;
@@ -142,7 +146,7 @@ export class ModelChoice {
 
   /** Copies the model folder `dir` into the library as `name` (checked first, all or nothing). */
   async importFolder(dir: string, name: string): Promise<ModelList> {
-    await importModel(dir, name, { libraryDir: this.o.libraryDir });
+    await importModel(dir, name, { libraryDir: this.o.libraryDir, shippedDir: this.o.shippedDir });
     return this.list();
   }
 

@@ -45,7 +45,10 @@ export interface AppServicesOptions {
   demo?: boolean;
   /** Override core modules (tests). */
   core?: CoreModules;
-  /** The shipped model's folder (default resources/models/default; tests point elsewhere). */
+  /**
+   * The default shipped model's folder (default resources/models/default; tests point elsewhere);
+   * the other shipped models are the folders beside it.
+   */
   shippedModelDir?: string;
   /** App version shown in the UI (Electron passes app.getVersion()). */
   version?: string;

@@ -100,10 +100,12 @@ function resolvedCommand(name: string, flags: object): string {
 export function registerEvaluateCommands(program: Command): void {
   const models = program
     .command('models')
-    .description('trained models: the shipped default and your library ($BEATLENS_HOME/models)');
+    .description(
+      'trained models: the shipped ones (default, localiser) and your library ($BEATLENS_HOME/models)',
+    );
   models
     .command('list')
-    .description('list the shipped model and the models in the library')
+    .description('list the shipped models and the models in the library')
     .action(() => {
       const all = listModels();
       if (all.length === 0) say(`no models (library: ${modelLibraryDir()})`);
@@ -125,8 +127,10 @@ export function registerEvaluateCommands(program: Command): void {
     });
   models
     .command('export')
-    .description("copy a model (a library name or 'default') to a new folder")
-    .argument('<name>', "library name or 'default'")
+    .description(
+      "copy a model (a shipped name such as 'default', or a library name) to a new folder",
+    )
+    .argument('<name>', "shipped name ('default', 'localiser') or library name")
     .requiredOption('--out <dir>', 'new folder')
     .action(async (name: string, f: { out: string }) => {
       await initBackend('auto');
@@ -376,7 +380,10 @@ export function registerEvaluateCommands(program: Command): void {
   program
     .command('scan')
     .argument('<record>', 'a record file (.hea, .csv, .edf)')
-    .option('--model <dir>', 'a saved model folder (default: the shipped model)')
+    .option(
+      '--model <dir>',
+      "a saved model folder, shipped name ('localiser') or library name (default: the shipped default model)",
+    )
     .description(
       'Label every beat of a whole record (AAMI N/S/V) with a model and list the flagged (V, S) beats',
     )

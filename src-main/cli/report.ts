@@ -45,7 +45,10 @@ export function registerReportCommands(program: Command): void {
     .description(
       'Holter report of a whole record: PVC count and burden, heart rate, runs, bigeminy, pauses, hour by hour, strips with the model’s map; writes report.json, report.html and report.pdf',
     )
-    .option('--model <dir>', 'a saved model folder or library name (default: the shipped model)')
+    .option(
+      '--model <dir>',
+      "a saved model folder, shipped name ('localiser') or library name (default: the shipped default model)",
+    )
     .option('--detect', 'use beatlens R peaks even when the record has annotations')
     .requiredOption('--out <dir>', 'folder for report.json, report.html and report.pdf')
     .option('--reviewer <name>', 'the reviewer named on the report')

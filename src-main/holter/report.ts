@@ -22,7 +22,7 @@ export const REPORT_FORMAT_VERSION = 1;
 /** The model behind the labels: its display name and version (code commit, save time). */
 export interface ReportModel {
   name: string;
-  /** Library id ('default' for the shipped model) or folder. */
+  /** Shipped name ('default', 'localiser'), library id or folder. */
   id: string;
   method: string;
   /** The code commit the model was trained with (model.json meta.code.commit), when recorded. */

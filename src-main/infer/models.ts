@@ -1,8 +1,12 @@
 /**
- * Trained models as assets: the shipped default model (resources/models/default), and a model
- * library in $BEATLENS_HOME/models/<name>/ that `beatlens models list|import|export` and the
- * app share. A model folder is what `saveModel` writes (model.json with its config, weights
- * checksum and `meta`, weights.bin) plus, for shipped models, MODEL_CARD.md.
+ * Trained models as assets: the shipped models (every folder of resources/models with a
+ * model.json: `default`, the one the clinic scan and the app use when none is chosen, and
+ * `localiser`, the one whose map localises the abnormal beats best), and a model library in
+ * $BEATLENS_HOME/models/<name>/ that `beatlens models list|import|export` and the app share. A
+ * shipped model's name always means the shipped one: a library folder of that name is neither
+ * listed nor resolved, and importing under that name is refused. A model folder is what
+ * `saveModel` writes (model.json with its config, weights checksum and `meta`, weights.bin) plus,
+ * for shipped models, MODEL_CARD.md.
  *
  * `meta` carries what a user and the inference path need: the training data fingerprint,
  * protocol, metrics, the ids of its training segments (so studies can avoid them), the lead
@@ -18,16 +22,52 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { loadModel, MANIFEST_FILE, readModelManifest, type ModelManifest } from '../model/weights';
 import type { BeatlensModel } from '../model/types';
 import { beatlensHome, projectRoot } from '../paths';
 import type { ModelRunInfo } from './inferRecord';
 
+/** The name of the shipped model the clinic scan and the app use when none is chosen. */
+export const DEFAULT_MODEL = 'default';
+
 /** The model the clinic scan and the app use when none is chosen. */
 export function defaultModelDir(): string {
-  return resolve(projectRoot, 'resources', 'models', 'default');
+  return resolve(projectRoot, 'resources', 'models', DEFAULT_MODEL);
+}
+
+/** A model name: a library folder's, or a shipped one's. */
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface ShippedModel {
+  name: string;
+  dir: string;
+}
+
+/**
+ * The shipped models: the default model's folder `defaultDir` (listed when it holds a
+ * model.json) as 'default', then every other folder beside it that holds a model.json, by name
+ * (their folder names are their names). Tests move the shipped models by passing another
+ * default folder; its parent is then the shipped root.
+ */
+export function shippedModels(defaultDir: string = defaultModelDir()): ShippedModel[] {
+  const out: ShippedModel[] = [];
+  const def = resolve(defaultDir);
+  if (existsSync(join(def, MANIFEST_FILE))) out.push({ name: DEFAULT_MODEL, dir: def });
+  const root = dirname(def);
+  if (!existsSync(root)) return out;
+  for (const name of readdirSync(root).sort()) {
+    const dir = join(root, name);
+    if (dir === def || name === DEFAULT_MODEL || !NAME_RE.test(name)) continue;
+    if (existsSync(join(dir, MANIFEST_FILE))) out.push({ name, dir });
+  }
+  return out;
+}
+
+/** Whether `name` is a shipped model's name (with the default folder `defaultDir`). */
+function isShippedName(name: string, defaultDir: string): boolean {
+  return name === DEFAULT_MODEL || shippedModels(defaultDir).some((m) => m.name === name);
 }
 
 /** Where imported and app-trained models live. */
@@ -74,11 +114,11 @@ export function runInfoOf(m: ModelManifest): ModelRunInfo {
   };
 }
 
-function summarise(dir: string, shipped: boolean): ModelSummary {
+function summarise(dir: string, shipped: boolean, name: string = basename(dir)): ModelSummary {
   const m = readModelManifest(dir);
   const meta = m.meta ?? {};
   return {
-    name: shipped ? 'default' : basename(dir),
+    name,
     dir,
     method: m.method,
     classes: m.classes,
@@ -95,22 +135,31 @@ function summarise(dir: string, shipped: boolean): ModelSummary {
 }
 
 /**
- * The shipped default model (when present) and every model in the library (`libraryDir`,
- * default modelLibraryDir(); the app passes its own home's, tests another shipped folder).
+ * The shipped models ('default' first, then the others by name; see shippedModels) and every
+ * model in the library (`libraryDir`, default modelLibraryDir(); the app passes its own home's),
+ * by name. `shippedDir` is the default model's folder (tests move it; its parent holds the other
+ * shipped models). A library folder named like a shipped model is left out: the name means the
+ * shipped one. A damaged default model fails the list; another damaged folder is left out.
  */
 export function listModels(
   libraryDir: string = modelLibraryDir(),
   shippedDir: string = defaultModelDir(),
 ): ModelSummary[] {
   const out: ModelSummary[] = [];
-  if (existsSync(join(shippedDir, 'model.json'))) {
-    out.push(summarise(shippedDir, true));
+  const shipped = shippedModels(shippedDir);
+  for (const s of shipped) {
+    try {
+      out.push(summarise(s.dir, true, s.name));
+    } catch (e) {
+      if (s.name === DEFAULT_MODEL) throw e;
+    }
   }
+  const taken = new Set([DEFAULT_MODEL, ...shipped.map((s) => s.name)]);
   const lib = libraryDir;
   if (existsSync(lib)) {
     for (const name of readdirSync(lib).sort()) {
       const dir = join(lib, name);
-      if (!existsSync(join(dir, 'model.json'))) continue;
+      if (taken.has(name) || !existsSync(join(dir, 'model.json'))) continue;
       try {
         out.push(summarise(dir, false));
       } catch {
@@ -121,10 +170,18 @@ export function listModels(
   return out;
 }
 
-/** A model folder by path, library name (in `libraryDir`) or 'default'. */
-export function resolveModelDir(ref?: string, libraryDir: string = modelLibraryDir()): string {
-  if (!ref || ref === 'default') {
-    const dir = defaultModelDir();
+/**
+ * A model folder by shipped name ('default' when `ref` is absent, 'localiser', …), path, or
+ * library name (in `libraryDir`), in that order: a shipped name always means the shipped model
+ * (`./localiser` names a folder of that name). `shippedDir` as in listModels.
+ */
+export function resolveModelDir(
+  ref?: string,
+  libraryDir: string = modelLibraryDir(),
+  shippedDir: string = defaultModelDir(),
+): string {
+  if (!ref || ref === DEFAULT_MODEL) {
+    const dir = resolve(shippedDir);
     if (!existsSync(join(dir, 'model.json'))) {
       throw new BeatlensError(
         'model-missing',
@@ -133,12 +190,16 @@ export function resolveModelDir(ref?: string, libraryDir: string = modelLibraryD
     }
     return dir;
   }
+  const shipped = shippedModels(shippedDir).find((m) => m.name === ref);
+  if (shipped) return shipped.dir;
   if (existsSync(join(ref, 'model.json'))) return resolve(ref);
   const named = join(libraryDir, ref);
   if (existsSync(join(named, 'model.json'))) return named;
   throw new BeatlensError(
     'model-missing',
-    `model '${ref}' is neither a model folder (no model.json there) nor a model in ${libraryDir}`,
+    `model '${ref}' is neither a shipped model (${shippedModels(shippedDir)
+      .map((m) => m.name)
+      .join(', ')}), a model folder (no model.json there) nor a model in ${libraryDir}`,
   );
 }
 
@@ -146,8 +207,9 @@ export function resolveModelDir(ref?: string, libraryDir: string = modelLibraryD
 export async function loadModelAsset(
   ref?: string,
   libraryDir: string = modelLibraryDir(),
+  shippedDir: string = defaultModelDir(),
 ): Promise<{ model: BeatlensModel; info: ModelRunInfo; name: string; dir: string }> {
-  const dir = resolveModelDir(ref, libraryDir);
+  const dir = resolveModelDir(ref, libraryDir, shippedDir);
   const manifest = readModelManifest(dir);
   const model = await loadModel(dir);
   const meta = manifest.meta ?? {};
@@ -155,13 +217,13 @@ export async function loadModelAsset(
   return { model, info: runInfoOf(manifest), name, dir };
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 export interface ImportModelOptions {
   /** The library to import into (default modelLibraryDir()). */
   libraryDir?: string;
   /** Fields merged into the copy's model.json meta (e.g. the app's run and fold provenance). */
   meta?: Record<string, unknown>;
+  /** The default shipped model's folder, as in listModels: its shipped names are refused. */
+  shippedDir?: string;
 }
 
 /**
@@ -178,6 +240,12 @@ export async function importModel(
     throw new BeatlensError(
       'model-name',
       `model name '${name}' must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  if (isShippedName(name, opts.shippedDir ?? defaultModelDir())) {
+    throw new BeatlensError(
+      'model-name',
+      `model name '${name}' is the name of a shipped model; choose another`,
     );
   }
   const from = resolve(src);
@@ -206,7 +274,7 @@ export async function importModel(
   return summarise(dest, false);
 }
 
-/** Copies a model (library name, 'default' or folder) to a new folder `dest`. */
+/** Copies a model (shipped name, library name or folder) to a new folder `dest`. */
 export async function exportModel(ref: string, dest: string): Promise<string> {
   const from = resolveModelDir(ref);
   const to = resolve(dest);

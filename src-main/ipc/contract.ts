@@ -95,9 +95,12 @@ export interface AppInfo {
   model: ModelInfo | null;
 }
 
-/** A trained model the app can use: the shipped default or one in the model library. */
+/** A trained model the app can use: a shipped one or one in the model library. */
 export interface ModelInfo {
-  /** 'default' for the shipped model, else the model library folder's name. */
+  /**
+   * 'default' for the default shipped model, another shipped model's folder name ('localiser'),
+   * else the model library folder's name.
+   */
   id: string;
   /** Display name (the model's meta.name, else its id). */
   name: string;

@@ -20,7 +20,7 @@ const seed = z
 export const argSchemas = {
   'app:info': z.strictObject({}),
   'models:list': z.strictObject({}),
-  /** 'default' (the shipped model) or a model library name from models:list. */
+  /** 'default' (the default shipped model), another shipped name or a library name: models:list. */
   'models:choose': z.strictObject({ modelId: id }),
   'models:import': z.strictObject({
     /** The model.json of a model folder (with its weights.bin), from files:open or files:upload. */

@@ -1,14 +1,15 @@
 /**
- * Models as assets in the app: the shipped model at a fresh start, the model list and picker
- * (through the validating handlers), the choice kept across a restart (a new services instance
- * on the same home), bad model folders refused in one line with their code and nothing written,
- * nothing shown from an untrained model, grade studies only on segments the model did not train
- * on, the viewer's inference in the job worker, and no tensor leak across repeated inferences.
+ * Models as assets in the app: the shipped model at a fresh start, the shipped localiser beside
+ * it, the model list and picker (through the validating handlers), the choice kept across a
+ * restart (a new services instance on the same home), bad model folders refused in one line with
+ * their code and nothing written, nothing shown from an untrained model, grade studies only on
+ * segments the model did not train on, the viewer's inference in the job worker, and no tensor
+ * leak across repeated inferences.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createAppServices } from '../../src-main/app/services';
 import { MODEL_SETTING } from '../../src-main/app/model-choice';
 import { inferRecordMaps } from '../../src-main/app/record-maps';
@@ -38,6 +39,8 @@ afterAll(() => tmp.cleanup());
 
 const SHIPPED = readModelManifest(defaultModelDir());
 const SHIPPED_NAME = SHIPPED.meta.name as string;
+const LOCALISER = readModelManifest(join(dirname(defaultModelDir()), 'localiser'));
+const LOCALISER_NAME = LOCALISER.meta.name as string;
 
 const start = (home: string, extra: { demo?: boolean; shippedModelDir?: string } = {}) => {
   const events = createEventBus();
@@ -114,8 +117,73 @@ describe('the model list and picker', () => {
       const second = await start(home);
       const after = second.s.impl['models:list']({}) as ModelList;
       expect(after.current).toMatchObject({ id: 'copy', name: 'copy of the shipped model' });
-      expect(after.models.map((m) => m.id)).toEqual(['default', 'copy']);
+      expect(after.models.map((m) => m.id)).toEqual(['default', 'localiser', 'copy']);
       expect(second.s.models.get()!.name).toBe('copy of the shipped model');
+      second.s.close();
+    },
+  );
+
+  it(
+    'lists the shipped localiser, uses it when chosen, and keeps that choice across a restart',
+    { timeout: 60_000 },
+    async () => {
+      const home = join(tmp.dir, 'localiser');
+      const first = await start(home, { demo: true });
+      const list = first.s.impl['models:list']({}) as ModelList;
+      expect(list.current!.id).toBe('default');
+      expect(list.models.filter((m) => m.shipped).map((m) => m.id)).toEqual([
+        'default',
+        'localiser',
+      ]);
+      const localiser = {
+        id: 'localiser',
+        name: LOCALISER_NAME,
+        shipped: true,
+        trained: true,
+        method: 'mil',
+        classes: ['APB', 'NORMAL', 'PVC'],
+        leads: ['MLII|II', 'V1|V2|V4|V5'],
+        nLeads: 4,
+        fs: 180,
+        nSamples: 1000,
+      };
+      expect(list.models.find((m) => m.id === 'localiser')).toMatchObject(localiser);
+      expect(list.models.find((m) => m.id === 'localiser')!.provenance).toMatch(
+        /^run cv-mil-l2-inter-patient-\w+ · fold 1 · inter-patient · preset paper-fast · rhythm\(mitdb/,
+      );
+      const chosen = await first.h['models:choose']({ modelId: 'localiser' });
+      expect(chosen.ok && chosen.value.current).toMatchObject(localiser);
+      expect(first.s.store!.settings.get(MODEL_SETTING)).toBe('localiser');
+      expect(first.s.models.get()!.dir).toBe(join(dirname(defaultModelDir()), 'localiser'));
+      // A grade study over its highlighted beats (the demo's synthetic segments: no DS1 record).
+      const study = await first.s.impl['studies:create']({
+        name: 'localiser',
+        nItems: 3,
+        raters: ['a'],
+        seed: 2,
+      });
+      expect(study.model).toBe(LOCALISER_NAME);
+      const items = first.s.store!.studies.items(Number(study.id));
+      expect(items).toHaveLength(3);
+      expect(items.every((it) => it.attention.every((v) => Number.isFinite(v) && v <= 1))).toBe(
+        true,
+      );
+      expect(items.some((it) => Math.max(...it.attention) > 0)).toBe(true);
+      first.s.close();
+
+      const second = await start(home);
+      const after = second.s.impl['models:list']({}) as ModelList;
+      expect(after.current).toMatchObject({ id: 'localiser', name: LOCALISER_NAME });
+      expect(after.note).toBeNull();
+      // A library model cannot take a shipped name.
+      expectRefusal(
+        await second.h['models:import']({
+          fileId: second.s.files.grant(join(defaultModelDir(), 'model.json')).fileId,
+          name: 'localiser',
+        }),
+        'model-name',
+        /'localiser' is the name of a shipped model/,
+      );
       second.s.close();
     },
   );
@@ -224,7 +292,8 @@ describe('without a trained model', () => {
     const seen: AppEvent[] = [];
     const { s, h, events } = await start(home, {
       demo: true,
-      shippedModelDir: join(tmp.dir, 'no-shipped-model'),
+      // Its parent holds no other shipped model either.
+      shippedModelDir: join(tmp.dir, 'no-shipped-models', 'default'),
     });
     events.subscribe((e) => seen.push(e));
     const info = s.impl['app:info']({}) as AppInfo;
@@ -310,6 +379,12 @@ describe('grade studies on material the model did not train on', () => {
     expect(isTrainingSegment(fold, { recordId: 'r', offset: 1010, fs: 360 })).toBe(false);
     expect(isTrainingSegment(fold, { recordId: 'q', offset: 1000, fs: 360 })).toBe(false);
     expect(trainingExclusion({ fold: 2, preset: 'tiny' }, 180).known).toBe(false);
+    // The shipped localiser: a fold model (DS1 → DS2) that lists DS1 as its training records.
+    const localiser = trainingExclusion(LOCALISER.meta, 180);
+    expect(localiser.known).toBe(true);
+    expect([...localiser.records].sort()).toEqual([...shipped.records].sort());
+    expect(isTrainingSegment(localiser, { recordId: '101', offset: 0, fs: 360 })).toBe(true);
+    expect(isTrainingSegment(localiser, { recordId: '100', offset: 0, fs: 360 })).toBe(false);
     // A model with rhythm channels, trained on whole records: those records are out too.
     const rhythm = trainingExclusion({ dataset: 'rhythm(mitdb(d; fs=180; records=101,106))' }, 180);
     expect([...rhythm.records]).toEqual(['101', '106']);
