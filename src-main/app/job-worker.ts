@@ -192,7 +192,8 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
       meta: {
         name: `${req.method}${req.task === 'normal-apb-pvc' ? ' + normal class' : ''}${req.rhythm ? ' + rhythm' : ''} · ${req.source} · ${req.protocol} fold ${last.fold + 1}/${plan.length} (${req.runName})`,
         description:
-          `${ds.classes.join(' / ')} segments of ${source}, ${ds.nLeads} leads at ${ds.fs} Hz; ` +
+          `${ds.classes.join(' / ')} segments of ${source}, ${ds.nLeads - (ds.rhythmChannels ?? 0)} leads` +
+          `${ds.rhythmChannels ? ` + ${ds.rhythmChannels} rhythm channels` : ''} at ${ds.fs} Hz; ` +
           `test fold: accuracy ${(100 * m.accuracy).toFixed(1)}% (n=${m.n})`,
         trainedBy: 'beatlens app',
         runId: res.meta.runId,
