@@ -111,7 +111,7 @@ export function registerEvaluateCommands(program: Command): void {
       if (all.length === 0) say(`no models (library: ${modelLibraryDir()})`);
       for (const m of all) {
         say(
-          `${m.name}${m.shipped ? ' (shipped)' : ''}\t${m.method}\t${m.classes.join('/')}\t${m.nLeads} leads @ ${m.fs} Hz\t${m.savedAt.slice(0, 10)}\t${m.description}`,
+          `${m.name}${m.shipped ? ' (shipped)' : ''}\t${m.method}\t${m.classes.join('/')}\t${m.nLeads - m.rhythmChannels} leads${m.rhythmChannels ? ` + ${m.rhythmChannels} rhythm channels` : ''} @ ${m.fs} Hz\t${m.savedAt.slice(0, 10)}\t${m.description}`,
         );
       }
     });

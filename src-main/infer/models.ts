@@ -81,7 +81,10 @@ export interface ModelSummary {
   method: string;
   classes: string[];
   fs: number;
+  /** Input channels: the ECG leads, then `rhythmChannels` rhythm channels. */
   nLeads: number;
+  /** How many of the input channels are rhythm channels (src-main/ecg/rhythmChannels.ts). */
+  rhythmChannels: number;
   savedAt: string;
   /** One line: what it was trained on and how it scored. */
   description: string;
@@ -124,6 +127,7 @@ function summarise(dir: string, shipped: boolean, name: string = basename(dir)):
     classes: m.classes,
     fs: m.fs,
     nLeads: m.nLeads,
+    rhythmChannels: m.config.rhythmChannels ?? 0,
     savedAt: m.savedAt,
     description: typeof meta.description === 'string' ? meta.description : `${m.method} model`,
     shipped,

@@ -24,7 +24,11 @@ describe('beatlens models', () => {
       'localiser (shipped)',
       'mine',
     ]);
-    expect(rows[1]).toMatch(/^localiser \(shipped\)\tmil\tAPB\/NORMAL\/PVC\t4 leads @ 180 Hz\t/);
+    // The ECG leads and the rhythm channels apart (the manifest's nLeads counts both).
+    expect(rows[0]).toMatch(/\tclassifier\tAPB\/NORMAL\/PVC\t2 leads @ 180 Hz\t/);
+    expect(rows[1]).toMatch(
+      /^localiser \(shipped\)\tmil\tAPB\/NORMAL\/PVC\t2 leads \+ 2 rhythm channels @ 180 Hz\t/,
+    );
   });
 
   it('exports the localiser by its shipped name', async () => {
