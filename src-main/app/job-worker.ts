@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { isBeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { MITDB_SECOND_LEADS } from '../ecg/prepare';
+import { inputChannelsLabel } from '../ecg/rhythmChannels';
 import { initBackend } from '../model/backend';
 import { getPreset } from '../train/presets';
 import { rocCurve } from '../train/metrics';
@@ -192,8 +193,8 @@ async function runTrain(req: TrainJobRequest): Promise<void> {
       meta: {
         name: `${req.method}${req.task === 'normal-apb-pvc' ? ' + normal class' : ''}${req.rhythm ? ' + rhythm' : ''} · ${req.source} · ${req.protocol} fold ${last.fold + 1}/${plan.length} (${req.runName})`,
         description:
-          `${ds.classes.join(' / ')} segments of ${source}, ${ds.nLeads - (ds.rhythmChannels ?? 0)} leads` +
-          `${ds.rhythmChannels ? ` + ${ds.rhythmChannels} rhythm channels` : ''} at ${ds.fs} Hz; ` +
+          `${ds.classes.join(' / ')} segments of ${source}, ` +
+          `${inputChannelsLabel(ds.nLeads, ds.rhythmChannels)} at ${ds.fs} Hz; ` +
           `test fold: accuracy ${(100 * m.accuracy).toFixed(1)}% (n=${m.n})`,
         trainedBy: 'beatlens app',
         runId: res.meta.runId,

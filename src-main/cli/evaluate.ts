@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { segmentsToDataset } from '../ecg/segments';
 import { prepareMitdb } from '../ecg/prepare';
+import { inputChannelsLabel } from '../ecg/rhythmChannels';
 import { synthesizeDataset } from '../ecg/synthetic';
 import { loadRecordFile } from '../ecg/import/load';
 import { BeatlensError } from '../errors';
@@ -111,7 +112,7 @@ export function registerEvaluateCommands(program: Command): void {
       if (all.length === 0) say(`no models (library: ${modelLibraryDir()})`);
       for (const m of all) {
         say(
-          `${m.name}${m.shipped ? ' (shipped)' : ''}\t${m.method}\t${m.classes.join('/')}\t${m.nLeads - m.rhythmChannels} leads${m.rhythmChannels ? ` + ${m.rhythmChannels} rhythm channels` : ''} @ ${m.fs} Hz\t${m.savedAt.slice(0, 10)}\t${m.description}`,
+          `${m.name}${m.shipped ? ' (shipped)' : ''}\t${m.method}\t${m.classes.join('/')}\t${inputChannelsLabel(m.nLeads, m.rhythmChannels)} @ ${m.fs} Hz\t${m.savedAt.slice(0, 10)}\t${m.description}`,
         );
       }
     });

@@ -50,6 +50,12 @@ export interface RhythmContext {
   rrAfter?: number;
 }
 
+/** "2 leads" or "2 leads + 2 rhythm channels": a model's or dataset's input channels in words. */
+export function inputChannelsLabel(nChannels: number, rhythmChannels = 0): string {
+  const leads = `${nChannels - rhythmChannels} leads`;
+  return rhythmChannels ? `${leads} + ${rhythmChannels} rhythm channels` : leads;
+}
+
 /**
  * Writes the two channels of one segment into `out` (2 × nSamples row-major, zeroed first),
  * `beats` in time order.

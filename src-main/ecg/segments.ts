@@ -188,6 +188,23 @@ function resolveTask(task: TaskName | TaskRule): TaskRule {
   return rule;
 }
 
+/**
+ * The RR context of the segment holding beats `first..last` of `positions` (a record's or a
+ * run's R peaks, sorted): the interval from the peak before `first`, and to the peak after
+ * `last`, each absent at the ends. The segment builder and inferRecord both take it from here,
+ * so training and inference see the same edges (the rhythm channels, rhythmChannels.ts).
+ */
+export function rhythmContext(
+  positions: readonly number[],
+  first: number,
+  last: number,
+): Pick<Segment, 'rrBefore' | 'rrAfter'> {
+  return {
+    ...(first > 0 ? { rrBefore: positions[first] - positions[first - 1] } : {}),
+    ...(last < positions.length - 1 ? { rrAfter: positions[last + 1] - positions[last] } : {}),
+  };
+}
+
 /** Segment one record and report what was kept and discarded. */
 export function segmentRecord(
   record: EcgRecord,
@@ -213,10 +230,8 @@ export function segmentRecord(
     .filter((b) => b.sample >= 0 && b.sample < record.nSamples)
     .sort((a, b) => a.sample - b.sample)
     .filter((b, i, arr) => i === 0 || b.sample !== arr[i - 1].sample);
-  const { start, end } = beatBoundaries(
-    sorted.map((b) => b.sample),
-    record.nSamples,
-  );
+  const samples = sorted.map((b) => b.sample);
+  const { start, end } = beatBoundaries(samples, record.nSamples);
   const report: SegmentBuildReport = {
     segments: [],
     nBeats: sorted.length,
@@ -262,10 +277,7 @@ export function segmentRecord(
       fs: record.fs,
       label,
       beats: segBeats,
-      ...(first > 0 ? { rrBefore: sorted[first].sample - sorted[first - 1].sample } : {}),
-      ...(last < sorted.length - 1
-        ? { rrAfter: sorted[last + 1].sample - sorted[last].sample }
-        : {}),
+      ...rhythmContext(samples, first, last),
       data,
     });
   };

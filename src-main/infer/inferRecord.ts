@@ -26,7 +26,7 @@ import { bandpassFiltfilt } from '../ecg/filters';
 import { DEFAULT_PREPROCESS } from '../ecg/preprocess';
 import { resample } from '../ecg/resample';
 import { writeRhythmChannels } from '../ecg/rhythmChannels';
-import { beatBoundaries, planSegments } from '../ecg/segments';
+import { beatBoundaries, planSegments, rhythmContext } from '../ecg/segments';
 import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
 import { beatScores } from '../evaluate/localisation';
 import { detectQrs } from '../evaluate/qrs';
@@ -298,8 +298,7 @@ export async function inferRecord(
         end: end.slice(first, last + 1).map((x) => x - offset),
         offset,
         length: end[last] - offset,
-        ...(first > 0 ? { rrBefore: r[first] - r[first - 1] } : {}),
-        ...(last < r.length - 1 ? { rrAfter: r[last + 1] - r[last] } : {}),
+        ...rhythmContext(r, first, last),
       });
       previousLast = last;
     }
