@@ -32,6 +32,7 @@ import {
   rowName,
   rowRunDir,
   scoreRowFolds,
+  writeRowFoldCsvs,
   type MitdbRow,
 } from '../src-main/evaluate/mitdbResults';
 import { sweepSvg } from '../src-main/evaluate/report';
@@ -41,7 +42,6 @@ import type { LocalisationSummary } from '../src-main/evaluate/localisation';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
 import { runCliJobs } from './cli-jobs';
-import { writeRowFoldCsvs } from './row-fold-csvs';
 
 /** The row swept without `--row`: the paper's joint L2 (its folders are the sweep's roots). */
 export const DEFAULT_ROW = 'inter-patient/joint-l2';

@@ -23,6 +23,7 @@ import {
   rowName,
   rowRunDir,
   scoreRowFolds,
+  writeRowFoldCsvs,
   type MitdbRow,
 } from '../src-main/evaluate/mitdbResults';
 import { initBackend } from '../src-main/model/backend';
@@ -31,7 +32,6 @@ import { codeVersion, type CodeVersion } from '../src-main/train/codeVersion';
 import { readFoldResult } from '../src-main/train/crossValidation';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
 import { runCliJobs } from './cli-jobs';
-import { writeRowFoldCsvs } from './row-fold-csvs';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -467,6 +467,23 @@ export async function scoreRowFolds(
   });
 }
 
+/**
+ * A scored fold's per-item files in `dir`: beats.csv, and predictions.csv (a normal-class row's
+ * APB and PVC segments, APB vs PVC renormalised, as Table 1 reads them). Used for the rows here
+ * and by the experiment scripts (kernel sweep, seed stability).
+ */
+export function writeRowFoldCsvs(
+  dir: string,
+  data: SegmentDataset,
+  { scored: fm, twoWay: tw }: Pick<ScoredRowFold, 'scored' | 'twoWay'>,
+): void {
+  writeFileAtomic(
+    join(dir, 'predictions.csv'),
+    predictionsCsv(data, fm.index, tw ? tw.probabilities : fm.probabilities, tw?.classes),
+  );
+  writeFileAtomic(join(dir, 'beats.csv'), beatsCsv(data, fm.index, fm.perSegment));
+}
+
 /** Writes the results folder and tables from every row that has finished folds. */
 export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<RowSummary[]> {
   const rows: RowSummary[] = [];
@@ -502,20 +519,13 @@ export async function writeMitdbResults(o: WriteMitdbResultsOptions): Promise<Ro
     rowFolds.forEach(({ scored: fm, all, twoWay: tw, metrics }, j) => {
       const res = results[j];
       const d = data!;
-      writeFileAtomic(
-        join(dir, `fold-${fm.fold}`, 'predictions.csv'),
-        predictionsCsv(d, fm.index, tw ? tw.probabilities : fm.probabilities, tw?.classes),
-      );
+      writeRowFoldCsvs(join(dir, `fold-${fm.fold}`), d, { scored: fm, twoWay: tw });
       if (tw) {
         writeFileAtomic(
           join(dir, `fold-${fm.fold}`, 'predictions-all.csv'),
           predictionsCsv(d, all.index, all.probabilities),
         );
       }
-      writeFileAtomic(
-        join(dir, `fold-${fm.fold}`, 'beats.csv'),
-        beatsCsv(d, fm.index, fm.perSegment),
-      );
       folds.push({
         fold: fm.fold,
         nTrain: res.nTrain,
