@@ -4,14 +4,13 @@
  * mil-none-normal-rr), as resources/models/localiser: copies that row's fold model out of its run
  * folder (MODEL_CARD.md is kept), leaves its weights and config as they are, and writes into its
  * meta what a user and a grade study need (name, description, leads, training records) and its
- * provenance (run, data, code, versions). The weights' SHA-256 is checked against the manifest
- * after the copy. Running it again gives the same folder.
+ * provenance (run, data, code, versions). The copy is loaded once (loadModel checks the weights'
+ * SHA-256 against the manifest) before it replaces the shipped folder. Running it again gives the same folder.
  *
  *   npm run ship:localiser-model
  *   npm run ship:localiser-model -- --runs DIR   # the runs folder of reproduce:mitdb (runs/mitdb)
  */
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { MITDB_SECOND_LEADS } from '../src-main/ecg/prepare';
 import {
@@ -20,7 +19,9 @@ import {
   rowName,
   rowRunDir,
 } from '../src-main/evaluate/mitdbResults';
-import type { ModelManifest } from '../src-main/model/weights';
+import { amendModelMeta } from '../src-main/infer/models';
+import { initBackend } from '../src-main/model/backend';
+import { loadModel, type ModelManifest } from '../src-main/model/weights';
 import { DS1_RECORDS } from '../src-main/train/splitters';
 
 const root = resolve(import.meta.dirname, '..');
@@ -65,8 +66,6 @@ interface FoldResultJson {
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const run = readJson<RunJson>(join(runDir, 'run.json'));
 const result = readJson<FoldResultJson>(join(foldDir, 'result.json'));
-const sha256 = (path: string): string =>
-  createHash('sha256').update(readFileSync(path)).digest('hex');
 
 const source = readJson<ModelManifest>(join(modelDir, 'model.json'));
 if (source.method !== 'mil' || source.config.rhythmChannels !== 2) {
@@ -83,10 +82,7 @@ cpSync(modelDir, tmp, { recursive: true });
 const card = join(dest, 'MODEL_CARD.md');
 if (existsSync(card)) cpSync(card, join(tmp, 'MODEL_CARD.md'));
 
-const manifestPath = join(tmp, 'model.json');
-const manifest = readJson<ModelManifest>(manifestPath);
-manifest.meta = {
-  ...source.meta,
+amendModelMeta(tmp, {
   name: 'beatlens MIT-BIH DS1 (MIL + normal class + rhythm)',
   description: `N (symbol N only) / APB / PVC segments of MIT-BIH DS1 (at most ${NORMAL_PER_RECORD} all-N per record), 2 leads (MLII + ${MITDB_SECOND_LEADS.join('/')}) + 2 rhythm channels at 180 Hz`,
   leads: ['MLII|II', MITDB_SECOND_LEADS.join('|')],
@@ -99,18 +95,18 @@ manifest.meta = {
   versions: run.versions,
   command: run.command,
   source: `fold 0 (DS1 → DS2) of ${rel(runDir)}, \`npm run reproduce:mitdb -- --only ${ROW}\`; its results: ${rel(resultsDir)}`,
-};
-writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+});
 
-const weights = sha256(join(tmp, manifest.weightsFile));
-if (weights !== manifest.weightsSha256) {
+// The copy must load as the model it was: loadModel checks weights.bin against weightsSha256.
+await initBackend('cpu');
+try {
+  (await loadModel(tmp)).dispose();
+} catch (e) {
   rmSync(tmp, { recursive: true, force: true });
-  fail(
-    `the copy of ${rel(join(modelDir, manifest.weightsFile))} has SHA-256 ${weights}, not ${manifest.weightsSha256}`,
-  );
+  fail(`the copy of ${rel(modelDir)} does not load: ${(e as Error).message.split('\n')[0]}`);
 }
 rmSync(dest, { recursive: true, force: true });
 renameSync(tmp, dest);
 console.log(
-  `copied ${rel(modelDir)} to ${rel(dest)} (weights SHA-256 ${weights}${existsSync(card) ? ', model card kept' : ''})`,
+  `copied ${rel(modelDir)} to ${rel(dest)} (weights SHA-256 ${source.weightsSha256}${existsSync(card) ? ', model card kept' : ''})`,
 );

@@ -231,6 +231,17 @@ export interface ImportModelOptions {
 }
 
 /**
+ * Merges `meta` into the model.json meta of the model folder `dir`, in place. The weights
+ * checksum covers weights.bin only, so amending meta keeps the model valid.
+ */
+export function amendModelMeta(dir: string, meta: Record<string, unknown>): void {
+  const path = join(dir, MANIFEST_FILE);
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as ModelManifest;
+  manifest.meta = { ...manifest.meta, ...meta };
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
  * Copies a model folder into the library under `name` (checked first; nothing half-written:
  * the copy is made under a temporary name, its meta amended, then renamed).
  */
@@ -263,13 +274,7 @@ export async function importModel(
   rmSync(tmp, { recursive: true, force: true });
   try {
     cpSync(from, tmp, { recursive: true });
-    if (opts.meta) {
-      // The weights checksum covers weights.bin only, so amending meta keeps the model valid.
-      const path = join(tmp, MANIFEST_FILE);
-      const manifest = JSON.parse(readFileSync(path, 'utf8')) as ModelManifest;
-      manifest.meta = { ...manifest.meta, ...opts.meta };
-      writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
-    }
+    if (opts.meta) amendModelMeta(tmp, opts.meta);
     renameSync(tmp, dest);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
