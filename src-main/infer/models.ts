@@ -194,16 +194,15 @@ export function resolveModelDir(
     }
     return dir;
   }
-  const shipped = shippedModels(shippedDir).find((m) => m.name === ref);
-  if (shipped) return shipped.dir;
+  const shipped = shippedModels(shippedDir);
+  const named = shipped.find((m) => m.name === ref);
+  if (named) return named.dir;
   if (existsSync(join(ref, 'model.json'))) return resolve(ref);
-  const named = join(libraryDir, ref);
-  if (existsSync(join(named, 'model.json'))) return named;
+  const inLibrary = join(libraryDir, ref);
+  if (existsSync(join(inLibrary, 'model.json'))) return inLibrary;
   throw new BeatlensError(
     'model-missing',
-    `model '${ref}' is neither a shipped model (${shippedModels(shippedDir)
-      .map((m) => m.name)
-      .join(', ')}), a model folder (no model.json there) nor a model in ${libraryDir}`,
+    `model '${ref}' is neither a shipped model (${shipped.map((m) => m.name).join(', ')}), a model folder (no model.json there) nor a model in ${libraryDir}`,
   );
 }
 
