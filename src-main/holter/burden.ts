@@ -16,6 +16,7 @@
  */
 import { BeatlensError } from '../errors';
 import type { AamiClass, RecordStartTime } from '../ecg/types';
+import { labelRuns, patternEpisodes } from '../ecg/rhythm-episodes';
 
 export interface BurdenBeat {
   /** R-peak sample at the record's fs. */
@@ -246,53 +247,6 @@ function sequences(
   return { sequences: out, dropped };
 }
 
-/** Maximal stretches of consecutive `label` beats in one sequence: [first, last] indices. */
-function labelRuns(seq: readonly BurdenBeat[], label: AamiClass): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let i = 0;
-  while (i < seq.length) {
-    if (seq[i].label !== label) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j + 1 < seq.length && seq[j + 1].label === label) j++;
-    out.push([i, j]);
-    i = j + 1;
-  }
-  return out;
-}
-
-/**
- * Episodes of a repeating pattern (['N','V'] for bigeminy, ['N','N','V'] for trigeminy) in one
- * sequence: consecutive whole cycles, each cycle's V not followed by another V.
- */
-function patternEpisodes(
-  seq: readonly BurdenBeat[],
-  pattern: readonly AamiClass[],
-  minCycles: number,
-): Array<{ first: number; last: number; cycles: number }> {
-  const len = pattern.length;
-  const cycleAt = (i: number): boolean => {
-    if (i + len > seq.length) return false;
-    for (let k = 0; k < len; k++) if (seq[i + k].label !== pattern[k]) return false;
-    return seq[i + len]?.label !== 'V';
-  };
-  const out: Array<{ first: number; last: number; cycles: number }> = [];
-  let i = 0;
-  while (i < seq.length) {
-    let cycles = 0;
-    while (cycleAt(i + cycles * len)) cycles++;
-    if (cycles >= minCycles) {
-      out.push({ first: i, last: i + cycles * len - 1, cycles });
-      i += cycles * len;
-    } else {
-      i++;
-    }
-  }
-  return out;
-}
-
 /** The PVC-burden figures of one record (see the module comment and docs/holter-report.md). */
 export function computeBurden(input: BurdenInput): BurdenSummary {
   const { fs, nSamples } = input;
@@ -364,7 +318,10 @@ export function computeBurden(input: BurdenInput): BurdenSummary {
       runList: [],
     };
     for (const seq of seqs) {
-      for (const [a, b] of labelRuns(seq, label)) {
+      for (const [a, b] of labelRuns(
+        seq.map((x) => x.label),
+        label,
+      )) {
         const n = b - a + 1;
         if (n === 1) s.isolated++;
         else if (n === 2) s.couplets++;
@@ -387,7 +344,11 @@ export function computeBurden(input: BurdenInput): BurdenSummary {
   const pattern = (p: readonly AamiClass[]): PatternSummary => {
     const list: Episode[] = [];
     for (const seq of seqs) {
-      for (const e of patternEpisodes(seq, p, opts.minEpisodeCycles)) {
+      for (const e of patternEpisodes(
+        seq.map((x) => x.label),
+        p,
+        opts.minEpisodeCycles,
+      )) {
         list.push({
           start: at(seq[e.first].sample),
           end: at(seq[e.last].sample),

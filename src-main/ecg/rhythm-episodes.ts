@@ -1,0 +1,538 @@
+/**
+ * Rhythm episodes from R peaks (and, where given, beat labels): atrial fibrillation / flutter from
+ * RR irregularity, pauses, brady- and tachycardia, ventricular and supraventricular runs, bigeminy
+ * and trigeminy. Pure: sorted R-peak samples, `fs` in Hz and optional per-beat context in,
+ * episodes out; no I/O.
+ *
+ * AF/flutter: a beat is irregular when the RR intervals around it, with ectopic beats removed,
+ * are both variable and spread, after Dash et al. (2009): S. Dash, K. H. Chon, S. Lu, E. A.
+ * Raeder, "Automatic real time detection of atrial fibrillation", Ann Biomed Eng 37:1701–1709 —
+ * normalised RMSSD and the Shannon entropy of the RR histogram (16 bins) over a window of beats
+ * with the extreme RRs trimmed. Unlike Dash's 128-beat window we use a shorter centred window
+ * and, before the statistics, drop the RR intervals of ectopic beats (the interval ending at a
+ * beat labelled V or F and the one after it; and any premature–compensatory pair, RR < 0.85 then
+ * > 1.15 × the local reference RR of `rhythmFeatures`), in the spirit of the ectopic-beat filter
+ * of Petrėnas et al. (2015, Comput Biol Med 65:184). The thresholds were chosen on MIT-BIH DS1
+ * only (docs/results/rhythm/README.md). RR intervals cannot tell AF from atrial flutter with
+ * variable conduction, and flutter with fixed conduction is regular: the episodes are 'AF'
+ * meaning "AF or flutter".
+ */
+import { BeatlensError } from '../errors';
+import { rhythmFeatures } from '../infer/beatRule';
+
+export type RhythmKind =
+  'AF' | 'pause' | 'bradycardia' | 'tachycardia' | 'VT' | 'SVT' | 'bigeminy' | 'trigeminy';
+
+/** One rhythm episode; samples at the record's fs, times in seconds from the record's start. */
+export interface RhythmEpisode {
+  rhythm: RhythmKind;
+  /** First beat's R peak (a pause: the beat before it). */
+  startSample: number;
+  /** Last beat's R peak (a pause: the beat after it). */
+  endSample: number;
+  startSeconds: number;
+  endSeconds: number;
+  durationSeconds: number;
+  /** 60 × RR intervals / their duration over the episode (bpm); null for a pause. */
+  meanRateBpm: number | null;
+  /** Highest rate over `rateWindowBeats` consecutive beats inside the episode (bpm); null when the episode has fewer beats. */
+  maxRateBpm: number | null;
+  /** Beats from the first to the last, both counted. */
+  nBeats: number;
+}
+
+/** Per-beat context: labels (N/S/V/F/Q, one per sample) and beats that start a new sequence. */
+export interface BeatContext {
+  /** AAMI label per beat; V and F beats' intervals are left out of the AF statistics. */
+  labels?: readonly string[];
+  /** Beat indices that begin a new sequence (after an excluded stretch): no RR interval spans them. */
+  runStarts?: ReadonlySet<number>;
+}
+
+export interface AfOptions {
+  /** RR intervals per centred window (≥ 8). */
+  windowBeats: number;
+  /** Extreme RRs trimmed at each end of a window before the statistics (Dash: 8 of 128). */
+  trimBeats: number;
+  /** Irregular when RMSSD / mean RR of the kept intervals exceeds this. */
+  minNormalisedRmssd: number;
+  /** …and the Shannon entropy of their 16-bin histogram (0–1) exceeds this. */
+  minEntropy: number;
+  /** A window needs at least this many intervals left after ectopic removal for a verdict. */
+  minKeptBeats: number;
+  /** AF stretches closer than this are merged (seconds). */
+  mergeSeconds: number;
+  /** AF episodes shorter than this are dropped (seconds). */
+  minEpisodeSeconds: number;
+}
+
+export const AF_DEFAULTS: Readonly<AfOptions> = {
+  windowBeats: 64,
+  trimBeats: 4,
+  minNormalisedRmssd: 0.12,
+  minEntropy: 0.8,
+  minKeptBeats: 16,
+  mergeSeconds: 10,
+  minEpisodeSeconds: 30,
+};
+
+/** Premature (RR / reference below) then compensatory (next RR / reference above): ectopic. */
+const PREMATURE = 0.85;
+const COMPENSATORY = 1.15;
+const BINS = 16;
+
+function invalid(message: string): never {
+  throw new BeatlensError('rhythm-input', message);
+}
+
+function checkInput(samples: readonly number[], fs: number, labels?: readonly string[]): void {
+  if (!(fs > 0) || !Number.isFinite(fs)) invalid(`fs=${fs}: a sampling frequency must be > 0 Hz`);
+  for (let i = 1; i < samples.length; i++) {
+    if (!(samples[i] > samples[i - 1])) {
+      invalid(
+        `R peak ${i} (sample ${samples[i]}) is not after the one before: peaks must be sorted`,
+      );
+    }
+  }
+  if (labels && labels.length !== samples.length) {
+    invalid(`${labels.length} beat labels for ${samples.length} R peaks`);
+  }
+}
+
+/** rr[k]: the interval ending at beat k in samples (NaN for k = 0 and at sequence starts). */
+function intervals(samples: readonly number[], runStarts: ReadonlySet<number>): Float64Array {
+  const rr = new Float64Array(samples.length).fill(NaN);
+  for (let k = 1; k < samples.length; k++) {
+    if (!runStarts.has(k)) rr[k] = samples[k] - samples[k - 1];
+  }
+  return rr;
+}
+
+/**
+ * The Dash-style statistics of one window's kept RR intervals (in time order, any unit): the
+ * `trimBeats` shortest and longest left out, then RMSSD of successive kept intervals over their
+ * mean, and the Shannon entropy of their 16-bin histogram over log(16) (0–1). Null with fewer
+ * than 8 intervals left.
+ */
+export function irregularity(
+  kept: readonly number[],
+  trimBeats: number,
+): { normalisedRmssd: number; entropy: number } | null {
+  if (kept.length - 2 * trimBeats < 8) return null;
+  const sorted = [...kept].sort((a, b) => a - b);
+  const lo = sorted[trimBeats];
+  const hi = sorted[sorted.length - 1 - trimBeats];
+  const x = kept.filter((v) => v >= lo && v <= hi);
+  let sum = 0;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    sum += x[i];
+    if (i > 0) ss += (x[i] - x[i - 1]) ** 2;
+  }
+  const mean = sum / x.length;
+  const hist = new Array<number>(BINS).fill(0);
+  const span = hi - lo;
+  for (const v of x)
+    hist[span > 0 ? Math.min(BINS - 1, Math.floor((BINS * (v - lo)) / span)) : 0]++;
+  let h = 0;
+  for (const c of hist) if (c > 0) h -= (c / x.length) * Math.log(c / x.length);
+  return { normalisedRmssd: Math.sqrt(ss / (x.length - 1)) / mean, entropy: h / Math.log(BINS) };
+}
+
+/**
+ * Per beat, whether the RR intervals of the window centred on it are irregular beyond sinus
+ * arrhythmia and ectopy (the raw verdict, before episodes are filled, merged or dropped): true,
+ * false, or null where the window keeps fewer than `minKeptBeats` intervals after ectopic
+ * removal (a run of ectopic beats, a sequence edge, a short record).
+ */
+export function beatIrregularity(
+  samples: readonly number[],
+  fs: number,
+  opts: Partial<AfOptions> = {},
+  beats: BeatContext = {},
+): Array<boolean | null> {
+  const o: AfOptions = { ...AF_DEFAULTS, ...opts };
+  checkInput(samples, fs, beats.labels);
+  if (!Number.isInteger(o.windowBeats) || o.windowBeats < 8) {
+    invalid(`windowBeats=${o.windowBeats}: an AF window needs ≥ 8 RR intervals`);
+  }
+  const n = samples.length;
+  const runStarts = beats.runStarts ?? new Set<number>();
+  const rr = intervals(samples, runStarts);
+  const feats = rhythmFeatures(samples, fs, runStarts);
+  const labels = beats.labels;
+  const ectopicLabel = (k: number): boolean =>
+    labels !== undefined && k >= 0 && k < n && (labels[k] === 'V' || labels[k] === 'F');
+  // usable[k]: interval k (ending at beat k) enters the statistics.
+  const usable = new Uint8Array(n);
+  for (let k = 1; k < n; k++) {
+    if (!Number.isFinite(rr[k])) continue;
+    if (ectopicLabel(k) || ectopicLabel(k - 1)) continue;
+    usable[k] = 1;
+  }
+  for (let k = 1; k + 1 < n; k++) {
+    const f = feats[k];
+    if (f.prematurity < PREMATURE && f.compensation > COMPENSATORY) {
+      usable[k] = 0;
+      usable[k + 1] = 0;
+    }
+  }
+  // run[k]: which sequence beat k is in.
+  const run = new Int32Array(n);
+  for (let k = 1; k < n; k++) run[k] = run[k - 1] + (runStarts.has(k) ? 1 : 0);
+  const half = Math.floor(o.windowBeats / 2);
+  const out = new Array<boolean | null>(n).fill(null);
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    kept.length = 0;
+    for (let k = i - half + 1; k <= i + half; k++) {
+      if (k >= 1 && k < n && run[k] === run[i] && usable[k]) kept.push(rr[k]);
+    }
+    if (kept.length < o.minKeptBeats) continue;
+    const s = irregularity(kept, o.trimBeats);
+    if (s !== null) {
+      out[i] = s.normalisedRmssd > o.minNormalisedRmssd && s.entropy > o.minEntropy;
+    }
+  }
+  return out;
+}
+
+/**
+ * Irregular (true) beats with the undecided (null) beats between two irregular ones of one
+ * sequence filled in: a burst of ectopy inside AF does not split the episode.
+ */
+export function fillUndecided(
+  verdict: ReadonlyArray<boolean | null>,
+  runStarts: ReadonlySet<number> = new Set(),
+): boolean[] {
+  const out = verdict.map((v) => v === true);
+  let lastTrue = -1;
+  for (let i = 0; i < verdict.length; i++) {
+    if (runStarts.has(i)) lastTrue = -1;
+    if (verdict[i] === true) {
+      if (lastTrue >= 0) for (let k = lastTrue + 1; k < i; k++) out[k] = true;
+      lastTrue = i;
+    } else if (verdict[i] === false) {
+      lastTrue = -1;
+    }
+  }
+  return out;
+}
+
+/** 60 × intervals / duration over beats [a, b] of one sequence (bpm); null with one beat. */
+function meanRate(samples: readonly number[], fs: number, a: number, b: number): number | null {
+  return b > a ? (60 * (b - a) * fs) / (samples[b] - samples[a]) : null;
+}
+
+/** The fastest `windowBeats`-beat stretch inside beats [a, b] (bpm); null when shorter. */
+function maxRate(
+  samples: readonly number[],
+  fs: number,
+  a: number,
+  b: number,
+  windowBeats: number,
+): number | null {
+  const w = Math.min(windowBeats, b - a + 1);
+  if (w < 2) return null;
+  let best = 0;
+  for (let i = a + w - 1; i <= b; i++) {
+    best = Math.max(best, (60 * (w - 1) * fs) / (samples[i] - samples[i - w + 1]));
+  }
+  return best;
+}
+
+/** Beats per max-rate window (as the report's heart-rate window). */
+export const RATE_WINDOW_BEATS = 8;
+
+/** The episode of beats [a, b] (indices into `samples`). */
+export function episodeOf(
+  rhythm: RhythmKind,
+  samples: readonly number[],
+  fs: number,
+  a: number,
+  b: number,
+): RhythmEpisode {
+  const startSample = samples[a];
+  const endSample = samples[b];
+  return {
+    rhythm,
+    startSample,
+    endSample,
+    startSeconds: startSample / fs,
+    endSeconds: endSample / fs,
+    durationSeconds: (endSample - startSample) / fs,
+    meanRateBpm: rhythm === 'pause' ? null : meanRate(samples, fs, a, b),
+    maxRateBpm: rhythm === 'pause' ? null : maxRate(samples, fs, a, b, RATE_WINDOW_BEATS),
+    nBeats: b - a + 1,
+  };
+}
+
+/**
+ * Maximal stretches [first, last] of beats where `flag` holds, inside one sequence each; then
+ * stretches of one sequence closer than `mergeSeconds` joined, and those shorter than
+ * `minSeconds` dropped.
+ */
+function flaggedStretches(
+  samples: readonly number[],
+  fs: number,
+  flag: ArrayLike<boolean>,
+  runStarts: ReadonlySet<number>,
+  mergeSeconds: number,
+  minSeconds: number,
+): Array<[number, number]> {
+  const raw: Array<[number, number]> = [];
+  for (let i = 0; i < samples.length; i++) {
+    if (!flag[i]) continue;
+    let j = i;
+    while (j + 1 < samples.length && flag[j + 1] && !runStarts.has(j + 1)) j++;
+    raw.push([i, j]);
+    i = j;
+  }
+  const merged: Array<[number, number]> = [];
+  for (const s of raw) {
+    const last = merged[merged.length - 1];
+    let broken = false;
+    if (last) for (let k = last[1] + 1; k <= s[0]; k++) if (runStarts.has(k)) broken = true;
+    if (last && !broken && (samples[s[0]] - samples[last[1]]) / fs < mergeSeconds) last[1] = s[1];
+    else merged.push([s[0], s[1]]);
+  }
+  return merged.filter(([a, b]) => (samples[b] - samples[a]) / fs >= minSeconds);
+}
+
+/**
+ * AF/flutter episodes from R peaks (`samples` sorted, at `fs` Hz): the beats `beatIrregularity`
+ * calls irregular (undecided beats between irregular ones filled in), as stretches inside one sequence, merged when closer than `mergeSeconds` and
+ * kept when at least `minEpisodeSeconds` long. A record with fewer beats than `windowBeats`
+ * gets no episode (callers say so: `hasRhythmVerdict`).
+ */
+export function detectAf(
+  samples: readonly number[],
+  fs: number,
+  opts: Partial<AfOptions> = {},
+  beats: BeatContext = {},
+): RhythmEpisode[] {
+  const o: AfOptions = { ...AF_DEFAULTS, ...opts };
+  const runStarts = beats.runStarts ?? new Set<number>();
+  const flag = fillUndecided(beatIrregularity(samples, fs, o, beats), runStarts);
+  return flaggedStretches(samples, fs, flag, runStarts, o.mergeSeconds, o.minEpisodeSeconds).map(
+    ([a, b]) => episodeOf('AF', samples, fs, a, b),
+  );
+}
+
+/** Whether a record with these beats is long enough for an AF verdict (≥ one window of beats). */
+export function hasRhythmVerdict(nBeats: number, opts: Partial<AfOptions> = {}): boolean {
+  return nBeats > (opts.windowBeats ?? AF_DEFAULTS.windowBeats);
+}
+
+/**
+ * Per beat, true when it lies inside a detected AF/flutter episode (`detectAf` with the same
+ * arguments). The scan uses it so that no beat inside AF is called S (supraventricular ectopy
+ * needs an underlying regular rhythm to be premature to).
+ */
+export function irregularBeats(
+  samples: readonly number[],
+  fs: number,
+  opts: Partial<AfOptions> = {},
+  beats: BeatContext = {},
+): boolean[] {
+  return beatsInside(samples, detectAf(samples, fs, opts, beats));
+}
+
+/** Per beat, true when its R peak lies inside one of `episodes` (edges included). */
+export function beatsInside(
+  samples: readonly number[],
+  episodes: readonly Pick<RhythmEpisode, 'startSample' | 'endSample'>[],
+): boolean[] {
+  const sorted = [...episodes].sort((a, b) => a.startSample - b.startSample);
+  let e = 0;
+  return samples.map((s) => {
+    while (e < sorted.length && sorted[e].endSample < s) e++;
+    return e < sorted.length && s >= sorted[e].startSample;
+  });
+}
+
+/** RR intervals of at least `minSeconds` inside one sequence, as 'pause' episodes. */
+export function findPauses(
+  samples: readonly number[],
+  fs: number,
+  minSeconds = 2,
+  runStarts: ReadonlySet<number> = new Set(),
+): RhythmEpisode[] {
+  checkInput(samples, fs);
+  const out: RhythmEpisode[] = [];
+  for (let k = 1; k < samples.length; k++) {
+    if (runStarts.has(k)) continue;
+    if ((samples[k] - samples[k - 1]) / fs >= minSeconds) {
+      out.push(episodeOf('pause', samples, fs, k - 1, k));
+    }
+  }
+  return out;
+}
+
+export interface RateOptions {
+  /** Beats per rate window. */
+  windowBeats: number;
+  /** Below this rate (bpm) a window is bradycardic. */
+  bradyBpm: number;
+  /** Above this rate (bpm) a window is tachycardic. */
+  tachyBpm: number;
+  /** Episodes shorter than this are dropped (seconds). */
+  minSeconds: number;
+}
+
+export const RATE_DEFAULTS: Readonly<RateOptions> = {
+  windowBeats: RATE_WINDOW_BEATS,
+  bradyBpm: 40,
+  tachyBpm: 120,
+  minSeconds: 30,
+};
+
+/**
+ * Bradycardia and tachycardia: beats ending a `windowBeats`-beat window (inside one sequence)
+ * whose rate is below `bradyBpm` / above `tachyBpm`, as stretches of at least `minSeconds`
+ * (the stretch starts at its first window's first beat).
+ */
+export function rateEpisodes(
+  samples: readonly number[],
+  fs: number,
+  opts: Partial<RateOptions> = {},
+  runStarts: ReadonlySet<number> = new Set(),
+): RhythmEpisode[] {
+  checkInput(samples, fs);
+  const o: RateOptions = { ...RATE_DEFAULTS, ...opts };
+  const w = o.windowBeats;
+  const n = samples.length;
+  const run = new Int32Array(n);
+  for (let k = 1; k < n; k++) run[k] = run[k - 1] + (runStarts.has(k) ? 1 : 0);
+  const slow = new Array<boolean>(n).fill(false);
+  const fast = new Array<boolean>(n).fill(false);
+  for (let i = w - 1; i < n; i++) {
+    if (run[i - w + 1] !== run[i]) continue;
+    const bpm = (60 * (w - 1) * fs) / (samples[i] - samples[i - w + 1]);
+    // The whole window belongs to the episode.
+    for (let k = i - w + 1; k <= i; k++) {
+      if (bpm < o.bradyBpm) slow[k] = true;
+      if (bpm > o.tachyBpm) fast[k] = true;
+    }
+  }
+  const eps = (flag: boolean[], kind: RhythmKind): RhythmEpisode[] =>
+    flaggedStretches(samples, fs, flag, runStarts, 0, o.minSeconds).map(([a, b]) =>
+      episodeOf(kind, samples, fs, a, b),
+    );
+  return [...eps(slow, 'bradycardia'), ...eps(fast, 'tachycardia')];
+}
+
+/** Maximal stretches [first, last] of consecutive beats labelled `label`. */
+export function labelRuns(labels: readonly string[], label: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let i = 0;
+  while (i < labels.length) {
+    if (labels[i] !== label) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < labels.length && labels[j + 1] === label) j++;
+    out.push([i, j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * Episodes of a repeating pattern (['N','V'] for bigeminy, ['N','N','V'] for trigeminy) in one
+ * sequence of labels: ≥ `minCycles` consecutive whole cycles, each cycle's V not followed by
+ * another V.
+ */
+export function patternEpisodes(
+  labels: readonly string[],
+  pattern: readonly string[],
+  minCycles: number,
+): Array<{ first: number; last: number; cycles: number }> {
+  const len = pattern.length;
+  const cycleAt = (i: number): boolean => {
+    if (i + len > labels.length) return false;
+    for (let k = 0; k < len; k++) if (labels[i + k] !== pattern[k]) return false;
+    return labels[i + len] !== 'V';
+  };
+  const out: Array<{ first: number; last: number; cycles: number }> = [];
+  let i = 0;
+  while (i < labels.length) {
+    let cycles = 0;
+    while (cycleAt(i + cycles * len)) cycles++;
+    if (cycles >= minCycles) {
+      out.push({ first: i, last: i + cycles * len - 1, cycles });
+      i += cycles * len;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+export interface EctopyOptions {
+  /** Consecutive ectopic beats a run needs. */
+  minRunBeats: number;
+  /** A run's rate must exceed this (bpm). */
+  minRunBpm: number;
+  /** Cycles a bigeminy or trigeminy episode needs. */
+  minPatternCycles: number;
+}
+
+export const ECTOPY_DEFAULTS: Readonly<EctopyOptions> = {
+  minRunBeats: 3,
+  minRunBpm: 100,
+  minPatternCycles: 3,
+};
+
+/** Splits beat indices 0..n-1 at `runStarts` into sequences [first, last]. */
+function sequenceBounds(n: number, runStarts: ReadonlySet<number>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let a = 0;
+  for (let k = 1; k <= n; k++) {
+    if (k === n || runStarts.has(k)) {
+      if (k > a) out.push([a, k - 1]);
+      a = k;
+    }
+  }
+  return out;
+}
+
+/**
+ * From beat labels: VT runs (≥ `minRunBeats` consecutive V faster than `minRunBpm`), SVT runs
+ * (the same for S), bigeminy (N-V cycles) and trigeminy (N-N-V cycles), each inside one sequence.
+ * Pass labels with S already relabelled N inside AF (`beatsInside`) so AF is not called SVT.
+ */
+export function ectopyEpisodes(
+  samples: readonly number[],
+  fs: number,
+  labels: readonly string[],
+  opts: Partial<EctopyOptions> = {},
+  runStarts: ReadonlySet<number> = new Set(),
+): RhythmEpisode[] {
+  checkInput(samples, fs, labels);
+  const o: EctopyOptions = { ...ECTOPY_DEFAULTS, ...opts };
+  const out: RhythmEpisode[] = [];
+  for (const [a, b] of sequenceBounds(samples.length, runStarts)) {
+    const seq = labels.slice(a, b + 1);
+    for (const [label, kind] of [
+      ['V', 'VT'],
+      ['S', 'SVT'],
+    ] as const) {
+      for (const [i, j] of labelRuns(seq, label)) {
+        if (j - i + 1 < o.minRunBeats) continue;
+        const e = episodeOf(kind, samples, fs, a + i, a + j);
+        if ((e.meanRateBpm ?? 0) > o.minRunBpm) out.push(e);
+      }
+    }
+    for (const [pattern, kind] of [
+      [['N', 'V'], 'bigeminy'],
+      [['N', 'N', 'V'], 'trigeminy'],
+    ] as const) {
+      for (const p of patternEpisodes(seq, pattern, o.minPatternCycles)) {
+        out.push(episodeOf(kind, samples, fs, a + p.first, a + p.last));
+      }
+    }
+  }
+  return out.sort((x, y) => x.startSample - y.startSample);
+}
