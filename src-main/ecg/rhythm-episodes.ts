@@ -536,3 +536,26 @@ export function ectopyEpisodes(
   }
   return out.sort((x, y) => x.startSample - y.startSample);
 }
+
+/**
+ * Beat indices that begin a new sequence: an excluded stretch ([start, end) samples) lies between
+ * the beat and the one before it. `samples` sorted.
+ */
+export function sequenceStarts(
+  samples: readonly number[],
+  excluded: ReadonlyArray<{ start: number; end: number }>,
+): Set<number> {
+  const out = new Set<number>();
+  for (const x of excluded) {
+    // The first beat at or after the stretch's end starts a sequence, if one came before it.
+    let lo = 0;
+    let hi = samples.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (samples[mid] < x.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && lo < samples.length) out.add(lo);
+  }
+  return out;
+}

@@ -20,7 +20,8 @@
  * Pure: intervals in samples in, counts out. Gross statistics sum the counts over records.
  */
 import { BeatlensError } from '../errors';
-import type { WfdbAnnotation } from '../ecg/wfdb/annotations';
+import { aamiClass, type WfdbAnnotation } from '../ecg/wfdb/annotations';
+import { detectAf, findPauses, type AfOptions, type RhythmEpisode } from '../ecg/rhythm-episodes';
 
 /** A stretch of samples [start, end). */
 export interface SampleInterval {
@@ -225,4 +226,82 @@ export const isAfOrFlutter = (aux: string): boolean => isAfib(aux) || isFlutter(
 /** Total samples covered by `xs` inside [a, b). */
 export function coveredSamples(xs: readonly SampleInterval[], a: number, b: number): number {
   return covered(xs, a, b);
+}
+
+export interface RhythmRecordInput {
+  recordId: string;
+  fs: number;
+  nSamples: number;
+  /** The evaluated R peaks (sorted) and their labels (N/S/V/F/Q; optional). */
+  samples: readonly number[];
+  labels?: readonly string[];
+  /** Beats after an excluded stretch (`sequenceStarts`). */
+  runStarts?: ReadonlySet<number>;
+  /** The record's reference annotations (beats and rhythm). */
+  annotations: ReadonlyArray<Pick<WfdbAnnotation, 'sample' | 'symbol' | 'aux'>>;
+  afOptions?: Partial<AfOptions>;
+  /** Pauses compared at this length and longer (seconds; default 3). */
+  pauseSeconds?: number;
+}
+
+export interface RhythmRecordResult {
+  record: string;
+  durationSeconds: number;
+  /** AF or flutter ('(AFIB', '(AFL') against the detector's AF episodes. */
+  afFlutter: EpisodeCounts;
+  /** EC57's AF comparison: '(AFIB' only, reference flutter excluded from +P. */
+  afib: EpisodeCounts;
+  /** AF/flutter time over the whole record, % (reference; detected). */
+  refBurdenPercent: number;
+  detectedBurdenPercent: number;
+  /** Reference RR intervals ≥ pauseSeconds; those overlapped by a detected pause. */
+  refPauses: number;
+  pausesFound: number;
+  /** Detected pauses ≥ pauseSeconds overlapping no reference pause. */
+  pausesInvented: number;
+  afEpisodes: RhythmEpisode[];
+  pauses: RhythmEpisode[];
+}
+
+/**
+ * One record's rhythm evaluation: AF/flutter episodes of `detectAf` against the rhythm
+ * annotations (EC57 counts, AF/flutter and AF only), the AF burden both ways, and pauses
+ * ≥ `pauseSeconds` found / invented against the reference beats' RR intervals.
+ */
+export function evaluateRhythmRecord(input: RhythmRecordInput): RhythmRecordResult {
+  const { fs, nSamples, annotations } = input;
+  const pauseSeconds = input.pauseSeconds ?? 3;
+  const runStarts = input.runStarts ?? new Set<number>();
+  const afEpisodes = detectAf(input.samples, fs, input.afOptions, {
+    labels: input.labels,
+    runStarts,
+  });
+  const test = afEpisodes.map((e) => ({ start: e.startSample, end: e.endSample }));
+  const refAfl = rhythmIntervals(annotations, nSamples, isAfOrFlutter);
+  const afFlutter = compareEpisodes(refAfl, test, { fs, toSample: nSamples });
+  const afib = compareEpisodes(rhythmIntervals(annotations, nSamples, isAfib), test, {
+    fs,
+    toSample: nSamples,
+    exclusions: rhythmIntervals(annotations, nSamples, isFlutter),
+  });
+  const refBeats = annotations.filter((a) => aamiClass(a.symbol) !== null).map((a) => a.sample);
+  const refPauses = findPauses(refBeats, fs, pauseSeconds).map((p) => ({
+    start: p.startSample,
+    end: p.endSample,
+  }));
+  const pauses = findPauses(input.samples, fs, pauseSeconds, runStarts);
+  const det = pauses.map((p) => ({ start: p.startSample, end: p.endSample }));
+  return {
+    record: input.recordId,
+    durationSeconds: nSamples / fs,
+    afFlutter,
+    afib,
+    refBurdenPercent: (100 * covered(refAfl, 0, nSamples)) / nSamples,
+    detectedBurdenPercent: (100 * covered(test, 0, nSamples)) / nSamples,
+    refPauses: refPauses.length,
+    pausesFound: refPauses.filter((p) => covered(det, p.start, p.end) > 0).length,
+    pausesInvented: det.filter((p) => covered(refPauses, p.start, p.end) === 0).length,
+    afEpisodes,
+    pauses,
+  };
 }
