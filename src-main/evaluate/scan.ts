@@ -5,7 +5,10 @@
  * Records without beat annotations get R peaks from the Pan–Tompkins detector.
  */
 import { formatCsv } from '../csv';
-import type { Beat, EcgRecord } from '../ecg/types';
+import { BeatlensError } from '../errors';
+import { readBytes, strictUtf8 } from '../ecg/import/files';
+import { csvLineCells } from './bxb-files';
+import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
 import {
   inferRecord,
   type ExcludedStretch,
@@ -14,6 +17,7 @@ import {
   type InferredSegment,
   type ModelRunInfo,
 } from '../infer/inferRecord';
+import type { RecordQuality } from '../infer/record-quality';
 
 export interface FlaggedBeat {
   /** R-peak sample in the record. */
@@ -58,6 +62,10 @@ export interface ScanResult {
   /** Lead-off, flat or non-finite stretches left out, and their beats. */
   excluded: ExcludedStretch[];
   nBeatsExcluded: number;
+  /** Which record lead fed which model input, one line ('leads used: II as MLII, V1 as V1'). */
+  leadsLine: string;
+  /** Analysable beats, excluded time, noise and the out-of-distribution check; `line` printed. */
+  quality: RecordQuality;
   warnings: string[];
 }
 
@@ -104,6 +112,8 @@ export async function scanRecord(
     mapSource: r.mapSource,
     excluded: r.excluded,
     nBeatsExcluded: r.nBeatsExcluded,
+    leadsLine: r.leadsLine,
+    quality: r.quality,
     warnings: r.warnings,
   };
 }
@@ -155,3 +165,65 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
 
 /** Four decimals, or empty for a non-finite value. */
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
+
+/** One beat of a beats CSV read back (the columns the SVEB head and the rule need). */
+export interface ScanCsvBeat {
+  sample: number;
+  label: AamiClass;
+  correlation: number;
+  cluster: number;
+  /** The reference symbol, or null where the CSV has none. */
+  reference: string | null;
+}
+
+/**
+ * Reads a beats CSV that `scanBeatsCsv` wrote, with the sampling rate it was written at: its
+ * beats in order, and the beats that start a run (an empty `rr_prev_s` after the first beat:
+ * an excluded stretch before them).
+ */
+export function readScanBeatsCsv(
+  path: string,
+  fs: number,
+): { fs: number; beats: ScanCsvBeat[]; runStarts: Set<number> } {
+  const lines = strictUtf8(readBytes(path, 'beats CSV'), path, 'beats-csv')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  const header = csvLineCells(lines[0] ?? '') ?? [];
+  const at = (name: string): number => {
+    const i = header.indexOf(name);
+    if (i < 0) {
+      throw new BeatlensError(
+        'beats-csv',
+        `${path}: no '${name}' column; expected a beats CSV written by beatlens scan --beats-csv`,
+      );
+    }
+    return i;
+  };
+  const [iSample, iLabel, iCorr, iCluster, iRr, iRef] = [
+    'sample',
+    'label',
+    'correlation',
+    'cluster',
+    'rr_prev_s',
+    'reference',
+  ].map(at);
+  const beats: ScanCsvBeat[] = [];
+  const runStarts = new Set<number>();
+  lines.slice(1).forEach((line, k) => {
+    const c = csvLineCells(line);
+    const sample = Number(c?.[iSample]);
+    const label = c?.[iLabel] as AamiClass;
+    if (!c || !Number.isInteger(sample) || !['N', 'S', 'V', 'F', 'Q'].includes(label)) {
+      throw new BeatlensError('beats-csv', `${path}:${k + 2}: not a beats row (sample, label)`);
+    }
+    if (beats.length > 0 && c[iRr] === '') runStarts.add(beats.length);
+    beats.push({
+      sample,
+      label,
+      correlation: c[iCorr] === '' ? NaN : Number(c[iCorr]),
+      cluster: Number(c[iCluster]),
+      reference: c[iRef] ? c[iRef] : null,
+    });
+  });
+  return { fs, beats, runStarts };
+}

@@ -19,7 +19,9 @@
  *    than 3 candidates decide beat by beat. So a late-coupled PVC with the shape of the record's
  *    premature ones is still V, and a second normal morphology (a bundle branch block beside
  *    normal beats, not premature) is not.
- * 5. With `rhythmFreeCorrelation` set, a V candidate whose QRS correlates below it with the
+ * 5. An S candidate stays S only when it is premature (RR before < SVEB_MAX_PREMATURITY × the
+ *    local reference RR): an SVEB is early by definition.
+ * 6. With `rhythmFreeCorrelation` set, a V candidate whose QRS correlates below it with the
  *    record's dominant beat stays V without a rhythm sign: a shape that far from the dominant
  *    beat is taken as ectopic however it is timed (record 213's PVCs, which are hardly early).
  *
@@ -78,6 +80,12 @@ export function beatCandidate(
   return rule.maxCorrelation !== undefined && correlation >= rule.maxCorrelation ? 'N' : 'V';
 }
 
+/**
+ * An S beat's RR before must be under this × the local reference RR (the usual definition of a
+ * premature supraventricular beat: at least 10 % early).
+ */
+export const SVEB_MAX_PREMATURITY = 0.9;
+
 /** Candidates in a cluster below which the cluster decides nothing (each beat decides). */
 const MIN_CLUSTER_CANDIDATES = 3;
 
@@ -87,9 +95,11 @@ export function labelBeats(
   segmentClasses: readonly string[],
   rule: BeatRule,
 ): AamiClass[] {
-  const labels = beats.map((b) =>
-    beatCandidate(segmentClasses[b.segment], b.score, b.correlation, rule),
-  );
+  const labels = beats.map((b) => {
+    const c = beatCandidate(segmentClasses[b.segment], b.score, b.correlation, rule);
+    // An SVEB is premature by definition: an S candidate that is not early is N.
+    return c === 'S' && !(b.prematurity < SVEB_MAX_PREMATURITY) ? 'N' : c;
+  });
   if (rule.maxPrematurity === undefined && rule.minCompensation === undefined) return labels;
   const early = rule.maxPrematurity ?? -Infinity;
   const pause = rule.minCompensation ?? Infinity;
