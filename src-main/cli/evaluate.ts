@@ -426,7 +426,9 @@ export function registerEvaluateCommands(program: Command): void {
               f.threshold === undefined ? undefined : num('--threshold', f.threshold, { min: 0 }),
           });
           const seconds = (performance.now() - t0) / 1000;
-          for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+          for (const w of r.warnings) {
+            if (w !== r.leadsLine) process.stderr.write(`warning: ${w}\n`);
+          }
           for (const x of r.excluded) {
             process.stderr.write(
               `excluded ${fmtTime(x.start / record.fs)}–${fmtTime(x.end / record.fs)} (${x.reason}, lead ${x.lead}): not analysed\n`,
@@ -438,6 +440,8 @@ export function registerEvaluateCommands(program: Command): void {
               `labelled N ${count('N')}, S ${count('S')}, V ${count('V')}` +
               `${r.nBeatsExcluded ? `, ${r.nBeatsExcluded} in excluded stretches` : ''}; model ${name}; ${seconds.toFixed(1)} s`,
           );
+          say(r.leadsLine);
+          say(r.quality.line);
           if (f.beatsCsv) {
             writeFileAtomic(resolve(f.beatsCsv), scanBeatsCsv(r, record.fs, model.config.classes));
             say(`wrote ${r.beats.length} beats to ${f.beatsCsv}`);

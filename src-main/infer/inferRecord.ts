@@ -2,8 +2,11 @@
  * The one inference path: a trained model over a whole record, as the viewer, `predict`, the
  * flagged-beat scan, the report and grade studies see it.
  *
- * 1. Leads: the model's leads by name where the record names them, else by position (with a
- *    one-line warning); a record with fewer leads than the model needs is refused.
+ * 1. Leads (`chooseLeads`): the model's leads by name where the record names them ('II' or
+ *    'ECG II' for MLII, V1 or V2 … for V1), else by position among the leads that are not flat
+ *    or without signal; a record with fewer usable leads than the model needs has its one usable
+ *    lead (or its leads) repeated. One line says which leads were used (`leadsLine`, also a
+ *    warning unless every model lead was found by name). A record below 100 Hz is refused.
  * 2. Bad stretches: non-finite samples and flat (lead-off) runs of ≥ 1 s on any used lead are
  *    reported with their sample range and excluded: their beats get no label and segments never
  *    span them, so one NaN cannot turn a lead into NaN.
@@ -19,6 +22,11 @@
  *    in a segment classified PVC (APB), the beats whose map score reaches `beatThreshold` × the
  *    segment's top beat score are V (S), the others N; every beat of a NORMAL segment is N.
  *
+ * With fewer than 10 beats to analyse there is no local RR reference: the beats are labelled
+ * without the rule's rhythm signs, and a warning says so (`rhythmSigns` false). Every result
+ * carries the record's quality (record-quality.ts): analysable beats, excluded time, noise, and
+ * whether the record looks like the model's training records (meta.qualityBounds).
+ *
  * Tensors are disposed batch by batch; a non-finite model output is an error.
  */
 import { BeatlensError } from '../errors';
@@ -27,6 +35,7 @@ import { DEFAULT_PREPROCESS } from '../ecg/preprocess';
 import { resample } from '../ecg/resample';
 import { writeRhythmChannels } from '../ecg/rhythmChannels';
 import { beatBoundaries, planSegments, rhythmContext } from '../ecg/segments';
+import { standardLeadName } from '../ecg/leads';
 import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
 import { beatScores } from '../evaluate/localisation';
 import { detectQrs } from '../evaluate/qrs';
@@ -41,6 +50,15 @@ import {
   rhythmFeatures,
   type BeatRule,
 } from './beatRule';
+import {
+  coveredFraction,
+  measureBeat,
+  recordQuality,
+  recordStats,
+  type QualityBounds,
+  type RecordQuality,
+} from './record-quality';
+
 
 export type { BeatRule } from './beatRule';
 
@@ -66,7 +84,15 @@ export interface ModelRunInfo {
   minCompensation?: number;
   /** Below this QRS correlation with the dominant beat a V needs no rhythm sign (beatRule.ts). */
   rhythmFreeCorrelation?: number;
+  /** The training records' ranges of the quality statistics (record-quality.ts). */
+  qualityBounds?: QualityBounds;
 }
+
+/** The lowest sampling rate a record may have (the QRS detector and the 0.5–40 Hz band). */
+export const MIN_RECORD_FS = 100;
+
+/** Fewer beats to analyse than this: no rhythm signs in the beat rule (no local RR reference). */
+export const MIN_RHYTHM_BEATS = 10;
 
 export interface InferRecordOptions {
   /** Reference beats at the record's fs; absent or null → the QRS detector. */
@@ -137,8 +163,14 @@ export interface RecordInference {
   recordId: string;
   fsRecord: number;
   fsModel: number;
-  /** The record's leads used, in model input order. */
+  /** The record's leads used, in model input order (one lead may feed several inputs). */
   leads: string[];
+  /** One line: which record lead feeds which model input (chooseLeads). */
+  leadsLine: string;
+  /** False when the record had too few beats for the beat rule's rhythm signs. */
+  rhythmSigns: boolean;
+  /** Analysable beats, excluded time, noise, out-of-distribution check (record-quality.ts). */
+  quality: RecordQuality;
   warnings: string[];
   beatSource: 'annotations' | 'detector';
   mapSource: 'attention' | 'gradxinput';
@@ -152,36 +184,87 @@ export interface RecordInference {
 
 const norm = (s: string): string => s.trim().toUpperCase().replace(/\s+/g, '');
 
-/** Which record leads feed the model, by name where possible. */
+/** Whether a record's lead label names a model lead ('MLII', 'ii', 'ECG II' for 'II'). */
+function sameLead(label: string, modelLead: string): boolean {
+  if (norm(label) === norm(modelLead)) return true;
+  const a = standardLeadName(label);
+  return a !== null && a === standardLeadName(modelLead);
+}
+
+export interface LeadChoice {
+  /** Record lead per model input (a lead repeats when the record has too few usable leads). */
+  indices: number[];
+  /** One line, e.g. 'leads used: II as MLII, V1 as V1'. */
+  line: string;
+  /** The line again, unless every model lead was found by name in its own record lead. */
+  warning: string | null;
+}
+
+/**
+ * Which record leads feed the model's `nLeads` ECG inputs: each model lead by name (its
+ * alternatives 'V1|V2' in order) among the usable leads (`usable[i]` false: flat or without
+ * signal most of the record), then the remaining inputs by position among the usable leads not
+ * yet taken, then a usable lead again; with no usable lead at all, by position.
+ */
 export function chooseLeads(
   record: Pick<EcgRecord, 'id' | 'leadNames'>,
   nLeads: number,
   modelLeads?: string[],
-): { indices: number[]; warning: string | null } {
+  usable?: readonly boolean[],
+): LeadChoice {
   const names = record.leadNames;
-  if (names.length < nLeads) {
-    throw new BeatlensError(
-      'lead-mismatch',
-      `record ${record.id} has ${names.length} lead${names.length === 1 ? '' : 's'} (${names.join(', ')}) but the model needs ${nLeads}${modelLeads ? ` (${modelLeads.join(', ')})` : ''}`,
-    );
+  if (names.length === 0) {
+    throw new BeatlensError('lead-mismatch', `record ${record.id} has no leads`);
   }
-  if (modelLeads && modelLeads.length === nLeads) {
-    // A model lead may name alternatives: 'V1|V2|V4|V5' takes the first the record has.
-    const at = modelLeads.map((m) => {
-      for (const alt of m.split('|')) {
-        const i = names.findIndex((n) => norm(n) === norm(alt));
-        if (i >= 0) return i;
+  const ok = names.map((_, i) => usable?.[i] ?? true);
+  const named = modelLeads?.length === nLeads ? modelLeads : undefined;
+  const slot = (s: number): string => (named ? named[s].split('|')[0] : `input ${s + 1}`);
+  const at: number[] = new Array<number>(nLeads).fill(-1);
+  const how: Array<'name' | 'position' | 'again'> = new Array(nLeads).fill('position');
+  named?.forEach((m, s) => {
+    for (const alt of m.split('|')) {
+      const i = names.findIndex((n, k) => ok[k] && !at.includes(k) && sameLead(n, alt));
+      if (i >= 0) {
+        at[s] = i;
+        how[s] = 'name';
+        return;
       }
-      return -1;
-    });
-    if (at.every((i) => i >= 0)) return { indices: at, warning: null };
+    }
+  });
+  const free = names.map((_, i) => i).filter((i) => ok[i] && !at.includes(i));
+  const nUsable = ok.filter(Boolean).length;
+  for (let s = 0; s < nLeads; s++) {
+    if (at[s] >= 0) continue;
+    if (free.length > 0) at[s] = free.shift()!;
+    else if (nUsable > 0) {
+      at[s] = at.find((i) => i >= 0) ?? ok.indexOf(true);
+      how[s] = 'again';
+    } else at[s] = s % names.length;
   }
-  const indices = Array.from({ length: nLeads }, (_, i) => i);
-  const used = indices.map((i) => names[i]).join(', ');
-  const warning = modelLeads
-    ? `record ${record.id}: leads ${names.join(', ')} do not name the model's ${modelLeads.join(', ')}; using ${used} by position`
-    : null;
-  return { indices, warning };
+  const unused = names.filter((_, i) => !ok[i]);
+  const why =
+    nUsable === 0
+      ? `no lead has a usable signal (${names.join(', ')} flat or without signal)`
+      : names.length === 1
+        ? 'the record has one lead'
+        : `the record has ${nUsable === 1 ? 'one usable lead' : `${nUsable} usable leads`}${unused.length ? `; ${unused.join(', ')} flat or without signal` : ''}`;
+  const distinct = new Set(at);
+  let line: string;
+  if (nLeads > 1 && distinct.size === 1) {
+    line = `leads used: ${names[at[0]]} in ${nLeads === 2 ? 'both' : `all ${nLeads}`} inputs (${why})`;
+  } else {
+    const parts = at.map((i, s) => {
+      const tag =
+        how[s] === 'again' ? ' again' : how[s] === 'position' && named ? ' by position' : '';
+      return `${names[i]}${tag} as ${slot(s)}`;
+    });
+    const note =
+      how.some((h) => h === 'again') || nUsable < names.length || nUsable === 0 ? ` (${why})` : '';
+    line = `leads used: ${parts.join(', ')}${note}`;
+  }
+  // Without model lead names, distinct leads by position are all there is to do.
+  const exact = how.every((h) => h === (named ? 'name' : 'position'));
+  return { indices: at, line, warning: exact ? null : line };
 }
 
 /** Non-finite samples and flat runs (≥ minFlatSeconds of one repeated value), merged. */
@@ -231,17 +314,26 @@ export async function inferRecord(
   const cfg = model.config;
   const fsIn = record.fs;
   const fsOut = cfg.fs;
+  if (!(fsIn >= MIN_RECORD_FS)) {
+    throw new BeatlensError(
+      'fs-too-low',
+      `record ${record.id} is sampled at ${fsIn} Hz; beatlens needs at least ${MIN_RECORD_FS} Hz (its QRS detector and the model's 0.5–40 Hz band)`,
+    );
+  }
   // The model's input: its ECG leads, then any rhythm channels computed from the R peaks.
   const nRhythm = cfg.rhythmChannels ?? 0;
   const nEcg = cfg.nLeads - nRhythm;
-  const { indices, warning } = chooseLeads(record, nEcg, opts.info?.leads);
+  // A lead flat or without signal for most of the record is not chosen while another is usable.
+  const badByLead = record.signals.map((x, i) => findBadStretches(x, fsIn, record.leadNames[i]));
+  const usable = badByLead.map((x) => coveredFraction(x, record.nSamples) < 0.5);
+  const { indices, warning, line: leadsLine } = chooseLeads(record, nEcg, opts.info?.leads, usable);
   const warnings: string[] = warning ? [warning] : [];
   if (Math.abs(fsIn - fsOut) > 1e-9) {
     warnings.push(`record ${record.id} is at ${fsIn} Hz; resampled to the model's ${fsOut} Hz`);
   }
   const leads = indices.map((i) => record.signals[i]);
-  const excluded = indices
-    .flatMap((i) => findBadStretches(record.signals[i], fsIn, record.leadNames[i]))
+  const excluded = [...new Set(indices)]
+    .flatMap((i) => badByLead[i])
     .sort((a, b) => a.start - b.start);
   const isExcluded = (t: number): boolean => excluded.some((x) => t >= x.start && t < x.end);
 
@@ -339,6 +431,15 @@ export async function inferRecord(
     minCompensation: opts.info?.minCompensation,
     rhythmFreeCorrelation: opts.info?.rhythmFreeCorrelation,
   };
+  // Too few beats for a local RR reference: labels from shape and map alone, said in one line.
+  const rhythmSigns = kept.length >= MIN_RHYTHM_BEATS;
+  if (!rhythmSigns) {
+    delete rule.maxPrematurity;
+    delete rule.minCompensation;
+    warnings.push(
+      `record ${record.id} has ${kept.length} beat${kept.length === 1 ? '' : 's'} to analyse, fewer than ${MIN_RHYTHM_BEATS}: beats labelled without rhythm signs (no prematurity or pause test)`,
+    );
+  }
   // 128 segments a batch: 1.7× the throughput of 32 on wasm, the same outputs (checked on 119, 208, 212).
   const batchSize = opts.batchSize ?? 128;
   const rhythmInput = new Float32Array(nRhythm * cfg.nSamples);
@@ -348,6 +449,13 @@ export async function inferRecord(
   const shapes: Float32Array[] = [];
   const fromNormalSegment: boolean[] = [];
   const halfShape = Math.max(1, Math.round(0.1 * fsOut)); // ±100 ms around the R peak
+  // Per beat and lead, beat-major: QRS amplitude and noise between QRS complexes (quality).
+  const beatAmplitude: number[] = [];
+  const beatNoise: number[] = [];
+  const beatBetween: number[] = [];
+  const amplitudeOf = new Float32Array(nEcg);
+  const noiseOf = new Float32Array(nEcg);
+  const betweenOf = new Float32Array(nEcg);
   let mapSource: RecordInference['mapSource'] =
     cfg.method === 'classifier' ? 'gradxinput' : 'attention';
 
@@ -462,6 +570,23 @@ export async function inferRecord(
         p.beats.forEach((beat, k) => {
           const score = !scores ? NaN : top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
           shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, nEcg, halfShape));
+          measureBeat(
+            x,
+            j,
+            p.positions[k],
+            p.start[k],
+            p.end[k],
+            cfg.nSamples,
+            cfg.nLeads,
+            nEcg,
+            fsOut,
+            amplitudeOf,
+            noiseOf,
+            betweenOf,
+          );
+          beatAmplitude.push(...amplitudeOf);
+          beatNoise.push(...noiseOf);
+          beatBetween.push(...betweenOf);
           fromNormalSegment.push(!abnormal);
           beats.push({
             sample: beat.sample,
@@ -510,11 +635,24 @@ export async function inferRecord(
       `the model's classes (${classes.join(', ')}) have no NORMAL class: every segment is called abnormal, so every segment flags a beat; train with --task normal-apb-pvc for a scan`,
     );
   }
+  const leadNames = indices.map((i) => record.leadNames[i]);
+  const quality = recordQuality({
+    nSamples: record.nSamples,
+    nBeats: beats.length + nBeatsExcluded,
+    nBeatsAnalysed: beats.length,
+    excluded,
+    stats: recordStats(beats, beatAmplitude, beatNoise, beatBetween, nEcg, template),
+    leads: leadNames,
+    bounds: opts.info?.qualityBounds,
+  });
   return {
     recordId: record.id,
     fsRecord: fsIn,
     fsModel: fsOut,
-    leads: indices.map((i) => record.leadNames[i]),
+    leads: leadNames,
+    leadsLine,
+    rhythmSigns,
+    quality,
     warnings,
     beatSource,
     mapSource,

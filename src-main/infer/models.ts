@@ -28,6 +28,7 @@ import { loadModel, MANIFEST_FILE, readModelManifest, type ModelManifest } from 
 import type { BeatlensModel } from '../model/types';
 import { beatlensHome, projectRoot } from '../paths';
 import type { ModelRunInfo } from './inferRecord';
+import { parseQualityBounds } from './record-quality';
 
 /** The name of the shipped model the clinic scan and the app use when none is chosen. */
 export const DEFAULT_MODEL = 'default';
@@ -114,6 +115,7 @@ export function runInfoOf(m: ModelManifest): ModelRunInfo {
     maxPrematurity: Number.isFinite(p) && p > 0 && p <= 2 ? p : undefined,
     minCompensation: Number.isFinite(c) && c > 0 && c <= 4 ? c : undefined,
     rhythmFreeCorrelation: Number.isFinite(f) && f > -1 && f <= 1 ? f : undefined,
+    qualityBounds: parseQualityBounds(meta.qualityBounds),
   };
 }
 
