@@ -48,7 +48,7 @@ export const BURDEN_DEFAULTS: Readonly<BurdenOptions> = {
   pauseSeconds: 2,
   minEpisodeCycles: 3,
   urgentBurdenPercent: 10,
-  urgentRunBeats: 6,
+  urgentRunBeats: 3,
 };
 
 export interface BurdenInput {
@@ -125,7 +125,7 @@ export interface HourRow {
 }
 
 export interface UrgentFinding {
-  code: 'pvc-burden' | 'vt-run';
+  code: 'pvc-burden' | 'vt-run' | 'pause' | 'af-rapid';
   message: string;
 }
 
@@ -162,6 +162,9 @@ export interface BurdenSummary {
 }
 
 const LABELS: readonly AamiClass[] = ['N', 'S', 'V', 'F', 'Q'];
+
+/** A ventricular run this long (seconds) is sustained VT. */
+export const SUSTAINED_SECONDS = 30;
 
 function invalid(message: string): never {
   throw new BeatlensError('burden-input', message);
@@ -407,7 +410,7 @@ export function computeBurden(input: BurdenInput): BurdenSummary {
     const longest = vt.reduce((a, r) => (r.beats > a.beats ? r : a));
     urgent.push({
       code: 'vt-run',
-      message: `${vt.length} ventricular run${vt.length === 1 ? '' : 's'} of ≥ ${opts.urgentRunBeats} beats; the longest ${longest.beats} beats at ${Math.round(longest.rateBpm)} bpm at ${timeLabel(longest.start)}`,
+      message: `${vt.length} ventricular run${vt.length === 1 ? '' : 's'} of ≥ ${opts.urgentRunBeats} beats; the longest ${longest.beats} beats at ${Math.round(longest.rateBpm)} bpm at ${timeLabel(longest.start)}${longest.end.seconds - longest.start.seconds >= SUSTAINED_SECONDS ? ' (sustained: ≥ 30 s)' : ''}`,
     });
   }
 

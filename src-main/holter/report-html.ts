@@ -192,7 +192,24 @@ export function figureRows(r: HolterReport): string {
     row('Fastest run', run(v.fastestRun), when(v.fastestRun?.start)),
     row('Bigeminy episodes', String(r.bigeminy.episodes), `${r.bigeminy.cycles} cycles`),
     row('Trigeminy episodes', String(r.trigeminy.episodes), `${r.trigeminy.cycles} cycles`),
-    row('SVEBs', String(sv.count), `${sv.isolated} isolated · ${sv.couplets} couplets`),
+    row(
+      'AF/flutter burden',
+      r.af.verdict
+        ? `<strong data-figure="af-burden">${fmt(r.afBurdenPercent, 1)} %</strong>`
+        : '<span data-figure="af-burden">no verdict</span>',
+      r.af.verdict ? `${r.af.episodes} episodes · ${hours(r.af.seconds)}` : 'record too short',
+    ),
+    row(
+      'Longest AF/flutter',
+      r.af.longest ? hours(r.af.longest.durationSeconds) : '—',
+      r.af.longest ? esc(elapsed(r.af.longest.startSeconds)) : '',
+    ),
+    row('Fastest rate in AF', `${fmt(r.af.fastestRateBpm)} bpm`),
+    row(
+      'SVEBs',
+      String(sv.count),
+      `${sv.isolated} isolated · ${sv.couplets} couplets (none inside AF)`,
+    ),
     row('SVEB runs (≥ 3)', String(sv.runs), sv.longestRun ? `longest ${run(sv.longestRun)}` : ''),
     row(
       `Pauses ≥ ${r.pauses.thresholdSeconds} s`,
@@ -230,7 +247,7 @@ export function reportHtml(r: HolterReport): string {
   const hourly = r.hourly
     .map(
       (h) =>
-        `<tr><td>${h.hour + 1}</td><td>${when(h.start)}</td><td class="n">${fmt(h.analysedSeconds / 60, 1)}</td><td class="n">${h.beats}</td><td class="n">${h.pvcs}</td><td class="n">${h.sveb}</td><td class="n">${fmt(h.hrMeanBpm)}</td></tr>`,
+        `<tr><td>${h.hour + 1}</td><td>${when(h.start)}</td><td class="n">${fmt(h.analysedSeconds / 60, 1)}</td><td class="n">${h.beats}</td><td class="n">${h.pvcs}</td><td class="n">${h.sveb}</td><td class="n">${fmt(h.afMinutes, 1)}</td><td class="n">${fmt(h.hrMeanBpm)}</td></tr>`,
     )
     .join('');
   const excluded = r.excluded.length
@@ -238,6 +255,14 @@ export function reportHtml(r: HolterReport): string {
         .map(
           (x) =>
             `<tr><td>${when(x.start)}</td><td>${when(x.end)}</td><td>${x.seconds.toFixed(1)} s</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '';
+  const episodes = r.episodes.length
+    ? `<h2>Rhythm episodes</h2><table data-testid="episodes"><thead><tr><th>Rhythm</th><th>From</th><th>To</th><th class="n">Duration</th><th class="n">Mean rate</th><th class="n">Max rate</th><th class="n">Beats</th></tr></thead><tbody>${r.episodes
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.rhythm)}</td><td>${esc(elapsed(e.startSeconds))}</td><td>${esc(elapsed(e.endSeconds))}</td><td class="n">${e.durationSeconds.toFixed(1)} s</td><td class="n">${fmt(e.meanRateBpm)}</td><td class="n">${fmt(e.maxRateBpm)}</td><td class="n">${e.nBeats}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';
@@ -256,7 +281,8 @@ ${urgent}
 <h2>Summary</h2><table>${figureRows(r)}</table>
 ${warnings}
 <h2>Hour by hour</h2>${hourlySvg(r)}
-<table><thead><tr><th>Hour</th><th>From</th><th class="n">Analysed (min)</th><th class="n">Beats</th><th class="n">PVCs</th><th class="n">SVEBs</th><th class="n">Mean HR</th></tr></thead><tbody>${hourly}</tbody></table>
+<table><thead><tr><th>Hour</th><th>From</th><th class="n">Analysed (min)</th><th class="n">Beats</th><th class="n">PVCs</th><th class="n">SVEBs</th><th class="n">AF (min)</th><th class="n">Mean HR</th></tr></thead><tbody>${hourly}</tbody></table>
+${episodes}
 ${excluded}
 <h2>Strips</h2>${strips || '<p>No event to show.</p>'}
 <h2>Sign-off</h2>

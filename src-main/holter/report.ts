@@ -14,10 +14,29 @@ import {
   type BurdenBeat,
   type BurdenOptions,
   type BurdenSummary,
+  type HourRow,
+  type UrgentFinding,
 } from './burden';
+import {
+  AF_DEFAULTS,
+  beatsInside,
+  detectAf,
+  ectopyEpisodes,
+  findPauses,
+  hasRhythmVerdict,
+  rateEpisodes,
+  sequenceStarts,
+  type RhythmEpisode,
+} from '../ecg/rhythm-episodes';
 
 export const REPORT_FORMAT = 'beatlens-holter-report';
-export const REPORT_FORMAT_VERSION = 1;
+/** 2: rhythm (afBurdenPercent, episodes, af, hourly afMinutes, rhythm urgent findings and strips). */
+export const REPORT_FORMAT_VERSION = 2;
+
+/** A pause this long (seconds) is an urgent finding. */
+export const URGENT_PAUSE_SECONDS = 3;
+/** AF with a mean ventricular rate above this (bpm) over an episode is an urgent finding. */
+export const URGENT_AF_RATE_BPM = 110;
 
 /** The model behind the labels: its display name and version (code commit, save time). */
 export interface ReportModel {
@@ -31,8 +50,15 @@ export interface ReportModel {
 }
 
 export interface ReportStrip {
-  /** Why this strip: 'first-pvc', 'longest-run', 'fastest-hr', 'longest-pause'. */
-  kind: 'first-pvc' | 'longest-run' | 'fastest-hr' | 'longest-pause';
+  /** Why this strip: a representative event, or an urgent finding ('urgent-…'). */
+  kind:
+    | 'first-pvc'
+    | 'longest-run'
+    | 'fastest-hr'
+    | 'longest-pause'
+    | 'longest-af'
+    | 'urgent-pause'
+    | 'urgent-af-rapid';
   title: string;
   /** First record sample and length (record fs). */
   startSample: number;
@@ -50,7 +76,30 @@ export interface ReportStrip {
   beats: Array<{ sample: number; label: AamiClass }>;
 }
 
+/** The rhythm summary: AF/flutter and the longest / fastest of it; null fields without AF. */
+export interface ReportAf {
+  /** False when the record has too few beats for the AF method's window (no AF verdict). */
+  verdict: boolean;
+  episodes: number;
+  /** Seconds of AF/flutter (inside analysed stretches). */
+  seconds: number;
+  longest: RhythmEpisode | null;
+  /** Highest 8-beat ventricular rate inside AF (bpm). */
+  fastestRateBpm: number | null;
+}
+
+export interface ReportHourRow extends HourRow {
+  /** Minutes of AF/flutter in the hour. */
+  afMinutes: number;
+}
+
 export interface HolterReport extends BurdenSummary {
+  /** AF + flutter, % of the analysed time (excluded stretches out of the denominator); null without a verdict. */
+  afBurdenPercent: number | null;
+  af: ReportAf;
+  /** Every rhythm episode (AF, pauses, brady/tachycardia, VT, SVT, bigeminy, trigeminy), by start. */
+  episodes: RhythmEpisode[];
+  hourly: ReportHourRow[];
   format: typeof REPORT_FORMAT;
   formatVersion: number;
   recordId: string;
@@ -182,7 +231,12 @@ function strip(
 }
 
 /** The representative strips the figures point at (none for a figure that has no event). */
-function strips(input: BuildReportInput, s: BurdenSummary, seconds: number): ReportStrip[] {
+function strips(
+  input: BuildReportInput,
+  s: BurdenSummary,
+  seconds: number,
+  rhythm: RhythmFindings,
+): ReportStrip[] {
   const firstV = [...input.beats].sort((a, b) => a.sample - b.sample).find((b) => b.label === 'V');
   const run = s.ventricular.longestRun;
   const hr = s.heartRate.maximum;
@@ -206,6 +260,14 @@ function strips(input: BuildReportInput, s: BurdenSummary, seconds: number): Rep
           (pause.start.sample + pause.end.sample) / 2,
         ]
       : null,
+    rhythm.af.longest
+      ? [
+          'longest-af',
+          `Longest AF/flutter episode: ${elapsed(rhythm.af.longest.durationSeconds)}`,
+          rhythm.af.longest.startSample,
+        ]
+      : null,
+    ...rhythm.urgentStrips,
   ];
   return wanted
     .filter((w): w is [ReportStrip['kind'], string, number] => w !== null)
@@ -216,8 +278,9 @@ function strips(input: BuildReportInput, s: BurdenSummary, seconds: number): Rep
 export function buildHolterReport(input: BuildReportInput): HolterReport {
   const { record, maps } = input;
   const startTime = record.startTime ?? null;
+  const rhythm = rhythmFindings(input);
   const summary = computeBurden({
-    beats: input.beats,
+    beats: rhythm.beats,
     fs: record.fs,
     nSamples: record.nSamples,
     excluded: maps.excluded,
@@ -228,6 +291,11 @@ export function buildHolterReport(input: BuildReportInput): HolterReport {
   for (const x of maps.excluded) {
     warnings.push(
       `excluded ${elapsed(x.start / record.fs)}–${elapsed(x.end / record.fs)} (${x.reason}, lead ${x.lead}): not analysed`,
+    );
+  }
+  if (!rhythm.af.verdict) {
+    warnings.push(
+      `no rhythm verdict: ${rhythm.analysedBeats} analysed beats, fewer than the AF method's window of ${AF_DEFAULTS.windowBeats}`,
     );
   }
   if (maps.beatSource === 'detector') {
@@ -247,6 +315,128 @@ export function buildHolterReport(input: BuildReportInput): HolterReport {
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     warnings,
     ...summary,
-    strips: strips(input, summary, input.stripSeconds ?? 8),
+    urgent: [...summary.urgent, ...rhythm.urgent],
+    afBurdenPercent:
+      rhythm.af.verdict && summary.analysedSeconds > 0
+        ? (100 * rhythm.af.seconds) / summary.analysedSeconds
+        : null,
+    af: rhythm.af,
+    episodes: rhythm.episodes,
+    hourly: summary.hourly.map((h) => ({
+      ...h,
+      afMinutes: afMinutesIn(
+        rhythm.afEpisodes,
+        h.start.sample,
+        h.start.sample + 3600 * record.fs,
+        record.fs,
+      ),
+    })),
+    strips: strips(input, summary, input.stripSeconds ?? 8, rhythm),
   };
+}
+
+/** Minutes of the episodes inside samples [a, b). */
+function afMinutesIn(eps: readonly RhythmEpisode[], a: number, b: number, fs: number): number {
+  let n = 0;
+  for (const e of eps) n += Math.max(0, Math.min(b, e.endSample) - Math.max(a, e.startSample));
+  return n / fs / 60;
+}
+
+interface RhythmFindings {
+  /** The beats the burden counts: S relabelled N inside AF/flutter. */
+  beats: BurdenBeat[];
+  analysedBeats: number;
+  afEpisodes: RhythmEpisode[];
+  episodes: RhythmEpisode[];
+  af: ReportAf;
+  urgent: UrgentFinding[];
+  urgentStrips: Array<[ReportStrip['kind'], string, number]>;
+}
+
+/**
+ * The rhythm episodes of the analysed beats (those outside excluded stretches, in sequences that
+ * no excluded stretch interrupts): AF/flutter (`detectAf` with the beats' labels), then S
+ * relabelled N inside AF (a beat in AF is not a premature supraventricular beat), pauses,
+ * brady/tachycardia, VT/SVT runs, bigeminy/trigeminy; and the urgent rhythm findings, each with
+ * a strip of its worst instance.
+ */
+function rhythmFindings(input: BuildReportInput): RhythmFindings {
+  const { record, maps } = input;
+  const fs = record.fs;
+  const excluded = [...maps.excluded].sort((a, b) => a.start - b.start);
+  const isExcluded = (t: number): boolean => excluded.some((x) => t >= x.start && t < x.end);
+  const sorted = [...input.beats].sort((a, b) => a.sample - b.sample);
+  const analysed = sorted.filter(
+    (b, i) => !isExcluded(b.sample) && (i === 0 || b.sample !== sorted[i - 1].sample),
+  );
+  const samples = analysed.map((b) => b.sample);
+  const runStarts = sequenceStarts(samples, excluded);
+  const verdict = hasRhythmVerdict(samples.length);
+  const afEpisodes = verdict
+    ? detectAf(samples, fs, {}, { labels: analysed.map((b) => b.label), runStarts })
+    : [];
+  const inAf = beatsInside(samples, afEpisodes);
+  const relabelled = analysed.map((b, i) =>
+    inAf[i] && b.label === 'S' ? { ...b, label: 'N' as const } : b,
+  );
+  const inAfSample = new Set(samples.filter((_, i) => inAf[i]));
+  const beats = sorted.map((b) =>
+    b.label === 'S' && inAfSample.has(b.sample) ? { ...b, label: 'N' as const } : b,
+  );
+  const labels = relabelled.map((b) => b.label);
+  const pauses = findPauses(samples, fs, input.options?.pauseSeconds ?? 2, runStarts);
+  const episodes = [
+    ...afEpisodes,
+    ...pauses,
+    ...rateEpisodes(samples, fs, {}, runStarts),
+    ...ectopyEpisodes(samples, fs, labels, {}, runStarts),
+  ].sort((a, b) => a.startSample - b.startSample);
+
+  const longest = afEpisodes.reduce<RhythmEpisode | null>(
+    (a, e) => (a === null || e.durationSeconds > a.durationSeconds ? e : a),
+    null,
+  );
+  const fastest = afEpisodes.reduce<RhythmEpisode | null>(
+    (a, e) => (a === null || (e.maxRateBpm ?? 0) > (a.maxRateBpm ?? 0) ? e : a),
+    null,
+  );
+  const af: ReportAf = {
+    verdict,
+    episodes: afEpisodes.length,
+    seconds: afEpisodes.reduce((t, e) => t + e.durationSeconds, 0),
+    longest,
+    fastestRateBpm: fastest?.maxRateBpm ?? null,
+  };
+
+  const urgent: UrgentFinding[] = [];
+  const urgentStrips: RhythmFindings['urgentStrips'] = [];
+  const at = (e: RhythmEpisode): string => elapsed(e.startSeconds);
+  const longPauses = pauses.filter((p) => p.durationSeconds >= URGENT_PAUSE_SECONDS);
+  if (longPauses.length > 0) {
+    const worst = longPauses.reduce((a, p) => (p.durationSeconds > a.durationSeconds ? p : a));
+    urgent.push({
+      code: 'pause',
+      message: `${longPauses.length} pause${longPauses.length === 1 ? '' : 's'} of ≥ ${URGENT_PAUSE_SECONDS} s; the longest ${worst.durationSeconds.toFixed(2)} s at ${at(worst)}`,
+    });
+    urgentStrips.push([
+      'urgent-pause',
+      `Urgent: pause ${worst.durationSeconds.toFixed(2)} s at ${at(worst)}`,
+      (worst.startSample + worst.endSample) / 2,
+    ]);
+  }
+  const rapid = afEpisodes.filter((e) => (e.meanRateBpm ?? 0) > URGENT_AF_RATE_BPM);
+  if (rapid.length > 0) {
+    const worst = rapid.reduce((a, e) => ((e.meanRateBpm ?? 0) > (a.meanRateBpm ?? 0) ? e : a));
+    urgent.push({
+      code: 'af-rapid',
+      message: `${rapid.length} AF/flutter episode${rapid.length === 1 ? '' : 's'} with a mean ventricular rate > ${URGENT_AF_RATE_BPM} bpm; the fastest ${Math.round(worst.meanRateBpm ?? 0)} bpm at ${at(worst)}`,
+    });
+    urgentStrips.push([
+      'urgent-af-rapid',
+      `Urgent: AF at ${Math.round(worst.meanRateBpm ?? 0)} bpm at ${at(worst)}`,
+      worst.startSample,
+    ]);
+  }
+  // The VT finding's strip is the longest ventricular run's ('longest-run').
+  return { beats, analysedBeats: samples.length, afEpisodes, episodes, af, urgent, urgentStrips };
 }

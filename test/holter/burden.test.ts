@@ -237,12 +237,14 @@ describe('computeBurden: urgent findings, times and input checks', () => {
     expect(more.urgent[0].message).toContain('15.0 %');
   });
 
-  it('flags a ventricular run of 6 beats, not one of 5', () => {
+  it('flags a ventricular run of 3 beats, not a couplet, and says when it is sustained', () => {
     const pad = 'N'.repeat(60);
-    expect(burden(beats(`${pad}VVVVV${pad}`)).urgent).toEqual([]);
-    const six = burden(beats(`${pad}VVVVVV${pad}`));
-    expect(six.urgent.map((u) => u.code)).toEqual(['vt-run']);
-    expect(six.urgent[0].message).toMatch(/the longest 6 beats at 60 bpm at 0:01:00/);
+    expect(burden(beats(`${pad}VV${pad}`)).urgent).toEqual([]);
+    const three = burden(beats(`${pad}VVV${pad}`));
+    expect(three.urgent.map((u) => u.code)).toEqual(['vt-run']);
+    expect(three.urgent[0].message).toMatch(/the longest 3 beats at 60 bpm at 0:01:00$/);
+    const long = burden(beats(`${pad}${'V'.repeat(31)}${pad}`));
+    expect(long.urgent.find((u) => u.code === 'vt-run')?.message).toMatch(/sustained/);
   });
 
   it('gives wall-clock times from the start time, across midnight and the date', () => {

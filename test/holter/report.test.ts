@@ -83,6 +83,12 @@ describe('buildHolterReport', () => {
     expect(r.signedOffAt).toBeNull();
   });
 
+  it('gives no rhythm verdict on a record shorter than the AF window, and says so', () => {
+    expect(r.af.verdict).toBe(false);
+    expect(r.afBurdenPercent).toBeNull();
+    expect(r.warnings.some((w) => /no rhythm verdict: 57 analysed beats/.test(w))).toBe(true);
+  });
+
   it('warns about resampling, the detector and each excluded stretch with its times', () => {
     expect(r.warnings).toContain('record 900 is at 100 Hz; resampled to the model’s 50 Hz');
     expect(r.warnings).toContain('excluded 0:00:40–0:00:43 (flat, lead MLII): not analysed');
@@ -130,7 +136,8 @@ describe('reportHtml', () => {
     expect(html).toContain('data-figure="pvc-count">5<');
     expect(html).toContain('test model');
     expect(html).toContain('code abcdef012345');
-    expect(html).not.toContain('Urgent findings'); // 8.8 %
+    expect(html).not.toContain('PVC burden 8.8'); // 8.8 %: not urgent
+    expect(html).toContain('1 ventricular run of ≥ 3 beats'); // the run of 4 is
     const input = fixture();
     const reviewed = reportBeats(
       input.beats.map((b, i) => ({
@@ -168,5 +175,81 @@ describe('reportHtml', () => {
     expect(svg).toMatch(/fill-opacity="0\.\d+"/);
     expect((svg.match(/>V</g) ?? []).length).toBe(1);
     expect(hourlySvg(r)).toContain('hour 1: 5 PVCs');
+  });
+});
+
+/** ~10 min at 100 Hz: 200 sinus beats, 300 irregular ones (every 10th labelled S), sinus, a 3.5-s pause. */
+function rhythmFixture(): BuildReportInput {
+  let seed = 7;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const rr = [
+    ...Array.from({ length: 200 }, () => 0.8),
+    ...Array.from({ length: 300 }, () => 0.35 + 0.5 * rand()),
+    ...Array.from({ length: 100 }, () => 0.8),
+    3.5,
+    ...Array.from({ length: 50 }, () => 0.8),
+  ];
+  const samples = [50];
+  for (const x of rr) samples.push(samples[samples.length - 1] + Math.round(x * FS));
+  const nSamples = samples[samples.length - 1] + 5 * FS;
+  const beats = samples.map((sample, i) => ({
+    sample,
+    label: (i > 200 && i < 500 && i % 10 === 0 ? 'S' : 'N') as AamiClass,
+  }));
+  const base = fixture();
+  const maps: RecordMaps = {
+    ...base.maps,
+    map: new Float32Array(nSamples / 2).fill(1),
+    maxValue: 1,
+    beats,
+    excluded: [],
+    warnings: [],
+  };
+  const signal = new Float32Array(nSamples);
+  return {
+    ...base,
+    record: { ...base.record, nSamples, signals: [signal, signal] },
+    maps,
+    beats: machineLabels(maps),
+  };
+}
+
+describe('buildHolterReport: rhythm', () => {
+  const input = rhythmFixture();
+  const r = buildHolterReport(input);
+
+  it('finds the AF episode, its burden of the analysed time, and counts no SVEB inside it', () => {
+    const af = r.episodes.filter((e) => e.rhythm === 'AF');
+    expect(af).toHaveLength(1);
+    expect(r.af.verdict).toBe(true);
+    expect(r.af.longest).toEqual(af[0]);
+    expect(r.afBurdenPercent).toBeCloseTo((100 * af[0].durationSeconds) / r.analysedSeconds, 10);
+    expect(r.afBurdenPercent!).toBeGreaterThan(15);
+    expect(r.af.fastestRateBpm!).toBeGreaterThan(af[0].meanRateBpm!);
+    // The S beats lie well inside the irregular stretch: none is counted.
+    const inside = input.beats.filter(
+      (b) => b.label === 'S' && b.sample >= af[0].startSample && b.sample <= af[0].endSample,
+    );
+    expect(inside.length).toBeGreaterThan(20);
+    expect(r.labelCounts.S).toBe(input.beats.filter((b) => b.label === 'S').length - inside.length);
+    expect(r.hourly[0].afMinutes).toBeCloseTo(af[0].durationSeconds / 60, 10);
+  });
+
+  it('flags the 3.5-s pause as urgent with a strip, and AF faster than 110 bpm', () => {
+    const pause = r.urgent.find((u) => u.code === 'pause');
+    expect(pause?.message).toMatch(/1 pause of ≥ 3 s; the longest 3.50 s/);
+    expect(r.strips.map((s) => s.kind)).toContain('urgent-pause');
+    expect(r.strips.map((s) => s.kind)).toContain('longest-af');
+    const af = r.episodes.find((e) => e.rhythm === 'AF')!;
+    expect(r.urgent.some((u) => u.code === 'af-rapid')).toBe(af.meanRateBpm! > 110);
+  });
+
+  it('shows the AF burden and the episode table in the page', () => {
+    const html = reportHtml(r);
+    expect(html).toContain('data-figure="af-burden"');
+    expect(html).toContain('data-testid="episodes"');
   });
 });
