@@ -43,7 +43,7 @@ export function registerReportCommands(program: Command): void {
     .command('report')
     .argument('<record>', 'a record file (.hea, .csv, .edf)')
     .description(
-      'Holter report of a whole record: PVC count and burden, heart rate, runs, bigeminy, pauses, hour by hour, strips with the model’s map; writes report.json, report.html and report.pdf',
+      'Holter report of a whole record: PVC count and burden, heart rate, runs, bigeminy, pauses, AF/flutter episodes and burden, hour by hour, strips with the model’s map; writes report.json, report.html and report.pdf',
     )
     .option(
       '--model <dir>',
@@ -112,7 +112,8 @@ export function registerReportCommands(program: Command): void {
       process.stdout.write(
         `${record.id}: ${report.totalBeats} beats (${report.beatSource}), PVCs ${report.pvcCount}, burden ${b === null ? '—' : b.toFixed(2)} %, ` +
           `HR ${report.heartRate.minimum ? Math.round(report.heartRate.minimum.bpm) : '—'}–${report.heartRate.maximum ? Math.round(report.heartRate.maximum.bpm) : '—'} bpm` +
-          `${report.ventricular.longestRun ? `, longest run ${report.ventricular.longestRun.beats} beats at ${timeLabel(report.ventricular.longestRun.start)}` : ''}; ` +
+          `${report.ventricular.longestRun ? `, longest run ${report.ventricular.longestRun.beats} beats at ${timeLabel(report.ventricular.longestRun.start)}` : ''}, ` +
+          `AF/flutter ${report.afBurdenPercent === null ? 'no verdict' : `${report.afBurdenPercent.toFixed(1)} % (${report.af.episodes} episode${report.af.episodes === 1 ? '' : 's'})`}; ` +
           `model ${report.model.name}\nwrote ${['report.json', 'report.html', ...(pdf ? ['report.pdf'] : [])].join(', ')} to ${outDir}\n`,
       );
     });
