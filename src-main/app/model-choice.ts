@@ -1,10 +1,14 @@
 /**
- * Which trained model the app uses: the shipped default (resources/models/default), another
- * shipped model (resources/models/localiser, the one whose map localises best), or one in the
- * model library ($BEATLENS_HOME/models, shared with `beatlens models`), chosen in the app and
- * kept in the store's settings so the choice survives a restart. Never an untrained model: a
- * model whose meta records no training is listed but refused, and when no trained model can be
- * loaded the app has none (and shows no attention, labels, studies or scans).
+ * Which trained models the app uses, in two roles: the model whose beat labels the scan, the
+ * review screen and the Holter report count (`labels`), and the model whose map the viewer, the
+ * review screen, the report strips and grade studies show (`map`). With no explicit choice the
+ * labels come from the shipped scan classifier (resources/models/default) and the map from the
+ * shipped model that localises (resources/models/localiser), so a reviewer sees why each beat was
+ * counted; a model chosen in the app (another shipped one or one in the model library,
+ * $BEATLENS_HOME/models, shared with `beatlens models`) serves both roles and is kept in the
+ * store's settings so the choice survives a restart. Never an untrained model: a model whose meta
+ * records no training is listed but refused, and when no trained model can be loaded the app has
+ * none (and shows no attention, labels, studies or scans).
  */
 import { BeatlensError, isBeatlensError } from '../errors';
 import { defaultModelDir, importModel, listModels, type ModelSummary } from '../infer/models';
@@ -13,8 +17,20 @@ import type { ModelInfo, ModelList } from '../ipc/contract';
 import type { SettingsRepository } from '../store/settings';
 import type { InferenceModel } from './record-inference';
 
-/** The settings key of the chosen model's id ('default', another shipped name, a library name). */
+/**
+ * The settings key of the explicitly chosen model's id ('default', another shipped name, a
+ * library name), which then serves both roles; absent (or empty): the default of each role.
+ */
 export const MODEL_SETTING = 'app.model';
+
+/** What a model is used for: the beat labels it counts, or the map it shows. */
+export type ModelRole = 'labels' | 'map';
+
+/** The shipped model of each role when no model was chosen explicitly. */
+export const DEFAULT_MODELS: Readonly<Record<ModelRole, string>> = {
+  labels: 'default',
+  map: 'localiser',
+};
 
 export interface CurrentModel extends InferenceModel {
   info: ModelInfo;
@@ -72,7 +88,9 @@ const describe = (e: unknown): string =>
   `${isBeatlensError(e) ? e.code : 'internal'}: ${firstLine(e)}`;
 
 export class ModelChoice {
-  private current: CurrentModel | null = null;
+  private current: Record<ModelRole, CurrentModel | null> = { labels: null, map: null };
+  /** True when the user chose a model (it serves both roles). */
+  private explicit = false;
   private note: string | null = null;
 
   constructor(
@@ -88,40 +106,68 @@ export class ModelChoice {
     },
   ) {}
 
-  /** At start: the stored choice, else the shipped model; never an untrained one. */
+  /** At start: the stored choice for both roles, else each role's default; never an untrained model. */
   async init(): Promise<void> {
-    const chosen = this.o.settings?.get(MODEL_SETTING) ?? 'default';
-    try {
-      this.current = await this.load(chosen);
-      return;
-    } catch (e) {
-      this.note = `the chosen model '${chosen}' cannot be used (${describe(e)})`;
-    }
-    if (chosen !== 'default') {
+    const chosen = this.o.settings?.get(MODEL_SETTING) || null;
+    this.note = null;
+    if (chosen) {
       try {
-        this.current = await this.load('default');
-        this.note += '; using the shipped model';
+        const m = await this.load(chosen);
+        this.current = { labels: m, map: m };
+        this.explicit = true;
         return;
       } catch (e) {
-        this.note += `; nor the shipped model (${describe(e)})`;
+        this.note = `the chosen model '${chosen}' cannot be used (${describe(e)})`;
       }
     }
-    this.note += ': no trained model is available, so no attention, beat labels, studies or scans';
+    await this.initDefaults();
   }
 
-  get(): CurrentModel | null {
-    return this.current;
+  /** Each role's shipped default; a localiser that is not shipped leaves the map to the labels' model. */
+  private async initDefaults(): Promise<void> {
+    this.explicit = false;
+    let labels: CurrentModel | null = null;
+    try {
+      labels = await this.load(DEFAULT_MODELS.labels);
+      if (this.note) this.note += '; using the shipped models';
+    } catch (e) {
+      this.note = this.note
+        ? `${this.note}; nor the shipped model (${describe(e)})`
+        : `the shipped model cannot be used (${describe(e)})`;
+    }
+    let map = labels;
+    try {
+      map = await this.load(DEFAULT_MODELS.map);
+    } catch (e) {
+      // Not shipped here (a test's model folder): the caption names the labels' model as the map's.
+      if (labels && !(isBeatlensError(e) && e.code === 'model-missing')) {
+        const why = `the shipped model '${DEFAULT_MODELS.map}' cannot be used (${describe(e)}), so the map comes from the labels' model`;
+        this.note = this.note ? `${this.note}; ${why}` : why;
+      }
+    }
+    // Without the labels' model the app shows nothing, the map included (the note says why).
+    this.current = { labels, map: labels ? map : null };
+    if (!labels) {
+      this.note +=
+        ': no trained model is available, so no attention, beat labels, studies or scans';
+    }
   }
 
-  /** The current model, or a one-line error saying there is none. */
-  require(): CurrentModel {
-    if (!this.current) {
+  /** The model of `role` (default: the labels' model), or null when none can be used. */
+  get(role: ModelRole = 'labels'): CurrentModel | null {
+    return this.current[role];
+  }
+
+  /** The model of `role`, or a one-line error saying there is none. */
+  require(role: ModelRole = 'labels'): CurrentModel {
+    const m = this.current[role];
+    if (!m) {
       throw new BeatlensError(
         'no-model',
         `no trained model is available${this.note ? ` (${this.note})` : ''}`,
       );
     }
-    return this.current;
+    return m;
   }
 
   list(): ModelList {
@@ -132,15 +178,33 @@ export class ModelChoice {
     } catch (e) {
       note = `the model list cannot be read (${describe(e)})`;
     }
-    return { models, current: this.current?.info ?? null, note };
+    return {
+      models,
+      current: this.current.labels?.info ?? null,
+      map: this.current.map?.info ?? null,
+      explicit: this.explicit,
+      note,
+    };
   }
 
-  /** Uses model `id` from now on (and after a restart); a model that fails to load changes nothing. */
+  /**
+   * Uses model `id` for both labels and map from now on (and after a restart); a model that
+   * fails to load changes nothing.
+   */
   async choose(id: string): Promise<ModelList> {
     const next = await this.load(id);
     this.o.settings?.set(MODEL_SETTING, id);
-    this.current = next;
+    this.current = { labels: next, map: next };
+    this.explicit = true;
     this.note = null;
+    return this.list();
+  }
+
+  /** Forgets the explicit choice: labels from the scan classifier, map from the localiser. */
+  async useDefaults(): Promise<ModelList> {
+    this.o.settings?.set(MODEL_SETTING, '');
+    this.note = null;
+    await this.initDefaults();
     return this.list();
   }
 

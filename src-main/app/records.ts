@@ -1,8 +1,8 @@
 /**
  * The record library of a running app: imported and demo records, their summaries, and decimated
- * windows for the viewer with what the app's model made of the record (its inference, run once
- * per record in the job worker: `record-inference.ts`): attention on one scale for the record,
- * the model's beat labels and segment predictions.
+ * windows for the viewer with what the app's models made of the record (their inference, run
+ * once per record and model in the job worker: `record-inference.ts`): the map model's attention
+ * on one scale for the record, the labels model's beat labels and segment predictions.
  */
 import type { Beat, EcgRecord } from '../ecg/types';
 import { BeatlensError } from '../errors';
@@ -11,10 +11,19 @@ import { decimateMinMax, MinMaxPyramid, toJsonArray } from './decimate';
 import { windowAttention } from './record-maps';
 import type { InferenceEntry } from './record-inference';
 
-/** What the window shows of the model: which model, and its inference of the record. */
-export interface WindowInference {
+/** One model's part of a window: which model, and its inference of the record. */
+export interface ModelInference {
   model: { id: string; name: string };
   entry: InferenceEntry;
+}
+
+/**
+ * What the window shows of the models: beat labels and predictions from `labels`, the map from
+ * `map` (the same model and entry when one model serves both).
+ */
+export interface WindowInference {
+  labels: ModelInference;
+  map: ModelInference;
 }
 
 interface Entry {
@@ -157,7 +166,7 @@ export class RecordLibrary {
     };
   }
 
-  /** The model's part of a window: attention, predictions, beat labels and what it did. */
+  /** The models' part of a window: attention, predictions, beat labels and what they did. */
   private shown(
     inference: WindowInference | null,
     start: number,
@@ -165,66 +174,88 @@ export class RecordLibrary {
     bucketSamples: number,
   ): Pick<
     RecordWindow,
-    'attention' | 'mapSource' | 'predictions' | 'model' | 'inference' | 'modelNote'
+    'attention' | 'mapSource' | 'predictions' | 'model' | 'mapModel' | 'inference' | 'modelNote'
   > & {
     beats: RecordWindow['beats'] | null;
   } {
-    const none = { attention: null, mapSource: null, predictions: [], beats: null };
     if (!inference) {
       return {
-        ...none,
+        attention: null,
+        mapSource: null,
+        predictions: [],
+        beats: null,
         model: null,
+        mapModel: null,
         inference: { state: 'none', done: 0, total: 0 },
         modelNote: 'no trained model available: no attention or beat labels',
       };
     }
-    const { model, entry } = inference;
-    if (entry.state === 'running') {
-      return {
-        ...none,
-        model,
-        inference: { state: 'running', done: entry.done, total: entry.total },
-        modelNote: `${model.name}: inferring the record${entry.total ? ` (${entry.done} of ${entry.total} segments)` : ''}…`,
-      };
+    const { labels, map } = inference;
+    const same = labels.entry === map.entry;
+    const parts = same ? [labels] : [labels, map];
+    const running = parts.find((p) => p.entry.state === 'running');
+    const failed = parts.find((p) => p.entry.state === 'failed');
+    const state = failed ? 'failed' : running ? 'running' : 'ready';
+    const notes: string[] = [];
+    for (const { model, entry } of parts) {
+      if (entry.state === 'running') {
+        notes.push(
+          `${model.name}: inferring the record${entry.total ? ` (${entry.done} of ${entry.total} segments)` : ''}…`,
+        );
+      } else if (entry.state === 'failed') {
+        notes.push(`${model.name} cannot be run on this record (${entry.code}): ${entry.message}`);
+      }
     }
-    if (entry.state === 'failed') {
-      return {
-        ...none,
-        model,
-        inference: { state: 'failed', done: 0, total: 0 },
-        modelNote: `${model.name} cannot be run on this record (${entry.code}): ${entry.message}`,
-      };
-    }
-    const m = entry.maps;
-    const predictions = m.segments
-      .filter((s) => s.offset < end && s.offset + s.length > start)
-      .map((s) => ({
-        startSample: s.offset,
-        nSamples: s.length,
-        label: s.label,
-        probability: s.probability,
-      }));
-    const beats = m.beats
-      .filter((b) => b.sample >= start && b.sample < end)
-      .map((b) => ({ sample: b.sample, symbol: b.label, aami: b.label }));
-    const what = m.mapSource === 'gradxinput' ? 'gradient × input' : 'attention';
-    const notes = [
-      `${what} on one scale for the record (1 = its maximum, ${m.maxValue.toPrecision(3)})`,
-      ...m.warnings,
-      ...(m.excluded.length
+    const l = labels.entry.state === 'ready' ? labels.entry.maps : null;
+    const m = map.entry.state === 'ready' ? map.entry.maps : null;
+    if (m) {
+      const what = m.mapSource === 'gradxinput' ? 'gradient × input' : 'attention';
+      const excluded = m.excluded.length
         ? [
             `${m.excluded.length} bad stretch(es) left out (${m.excluded.map((x) => x.reason).join(', ')})`,
           ]
-        : []),
-    ];
+        : [];
+      notes.push(
+        `${map.model.name}: ${[
+          `${what} on one scale for the record (1 = its maximum, ${m.maxValue.toPrecision(3)})`,
+          ...m.warnings,
+          ...excluded,
+        ].join('; ')}`,
+      );
+    }
+    if (l && !same) {
+      // The labels' model's own warnings (its map is not shown).
+      if (l.warnings.length) notes.push(`${labels.model.name}: ${l.warnings.join('; ')}`);
+    }
+    const progress = running?.entry.state === 'running' ? running.entry : null;
+    const nSegments = (l ?? m)?.segments.length ?? 0;
     return {
-      attention: toJsonArray(windowAttention(m, start, end - start, bucketSamples), 3),
-      mapSource: m.mapSource,
-      predictions,
-      beats,
-      model,
-      inference: { state: 'ready', done: m.segments.length, total: m.segments.length },
-      modelNote: `${model.name}: ${notes.join('; ')}`,
+      attention: m ? toJsonArray(windowAttention(m, start, end - start, bucketSamples), 3) : null,
+      mapSource: m?.mapSource ?? null,
+      predictions: l
+        ? l.segments
+            .filter((s) => s.offset < end && s.offset + s.length > start)
+            .map((s) => ({
+              startSample: s.offset,
+              nSamples: s.length,
+              label: s.label,
+              probability: s.probability,
+            }))
+        : [],
+      beats: l
+        ? l.beats
+            .filter((b) => b.sample >= start && b.sample < end)
+            .map((b) => ({ sample: b.sample, symbol: b.label, aami: b.label }))
+        : null,
+      model: labels.model,
+      mapModel: map.model,
+      inference:
+        state === 'running'
+          ? { state, done: progress?.done ?? 0, total: progress?.total ?? 0 }
+          : state === 'failed'
+            ? { state, done: 0, total: 0 }
+            : { state, done: nSegments, total: nSegments },
+      modelNote: notes.join(' · '),
     };
   }
 }

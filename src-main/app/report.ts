@@ -2,8 +2,9 @@
  * The app's Holter report of a scan: the same report as `beatlens report` (holter/report.ts),
  * computed from the scan's *effective* labels (`effectiveLabels` of the beat-review store: the
  * reviewer's label where a beat was reviewed, else the machine's), so it follows every review
- * decision. Strips are shaded with the app model's map of the record (the one inference path,
- * cached per record). A sign-off is one committed row with the report as signed; exports are
+ * decision. Strips are shaded with the map model's map of the record (the shipped localiser
+ * unless a model was chosen; the one inference path, cached per record and model), and say which
+ * model made it. A sign-off is one committed row with the report as signed; exports are
  * the report's JSON, its self-contained HTML page and, where a printer is wired (Electron's
  * printToPDF), its PDF.
  */
@@ -14,15 +15,15 @@ import { buildHolterReport, reportBeats, reportModel, type HolterReport } from '
 import { figureRows, hourlySvg, reportHtml, stripSvg } from '../holter/report-html';
 import type { PdfPrinter } from '../holter/pdf';
 import { effectiveLabels, type Store } from '../store/index';
-import type { CurrentModel } from './model-choice';
+import type { CurrentModel, ModelRole } from './model-choice';
 import type { RecordMaps } from './record-maps';
 
 export interface ReportServiceDeps {
   store: Store;
   record: (recordId: string) => { record: EcgRecord };
-  /** The app model in use (its map shades the strips), or null. */
-  model: () => CurrentModel | null;
-  /** The record's inference with that model (waits for it when it is running). */
+  /** The app's model of each role (the map model's map shades the strips), or null. */
+  model: (role: ModelRole) => CurrentModel | null;
+  /** The record's inference with a model (waits for it when it is running). */
   maps: (model: CurrentModel, recordId: string) => Promise<RecordMaps>;
   /** Prints the page to PDF (Electron); null: the renderer prints through the browser. */
   printer: PdfPrinter | null;
@@ -35,18 +36,19 @@ export class ReportService {
   private async build(
     scanId: number,
     signoff: { reviewer: string; signedAt: string } | null,
-  ): Promise<HolterReport> {
+  ): Promise<{ report: HolterReport; mapModel: CurrentModel }> {
     const { store } = this.deps;
     const scan = store.beatReviews.requireScan(scanId);
     const { record } = this.deps.record(scan.recordId);
-    const model = this.deps.model();
-    if (!model) {
+    const model = this.deps.model('labels');
+    const mapModel = this.deps.model('map');
+    if (!model || !mapModel) {
       throw new BeatlensError(
         'no-model',
         'no trained model is available to shade the report strips',
       );
     }
-    const maps = await this.deps.maps(model, scan.recordId);
+    const maps = await this.deps.maps(mapModel, scan.recordId);
     const { beats, reviewedBeats } = reportBeats(effectiveLabels(store, scanId));
     const sameModel = scan.modelName === model.name;
     const report = buildHolterReport({
@@ -75,10 +77,16 @@ export class ReportService {
     });
     if (!sameModel) {
       report.warnings.push(
-        `the labels come from a scan by ${scan.modelName ?? 'an unknown model'}; the strips are shaded with the map of ${model.name}, the model in use`,
+        `the labels come from a scan by ${scan.modelName ?? 'an unknown model'}, not by ${model.name}, the labels' model in use`,
       );
     }
-    return report;
+    if (mapModel.name !== report.model.name) {
+      // The exported page's strip captions name the map's kind only: say whose map it is.
+      report.warnings.push(
+        `the strips are shaded with the map of ${mapModel.name}; the labels are ${report.model.name}'s`,
+      );
+    }
+    return { report, mapModel };
   }
 
   private signoffs(scanId: number): ReportSignoff[] {
@@ -89,13 +97,14 @@ export class ReportService {
   async view(scanId: number): Promise<ReportView> {
     const list = this.signoffs(scanId);
     const latest = list[list.length - 1] ?? null;
-    const report = await this.build(scanId, latest);
+    const { report, mapModel } = await this.build(scanId, latest);
     const nDecisions = this.deps.store.beatReviews.history(scanId).nDecisions;
-    const mapName = report.mapSource === 'attention' ? "model's attention" : 'gradient × input';
+    const mapName = `${report.mapSource === 'attention' ? 'attention' : 'gradient × input'} of ${mapModel.name}`;
     return {
       scanId,
       recordId: report.recordId,
       model: report.model.name,
+      mapModel: mapModel.name,
       generatedAt: report.generatedAt,
       pvcCount: report.pvcCount,
       totalBeats: report.totalBeats,
@@ -114,7 +123,7 @@ export class ReportService {
   /** Signs the scan's report as it stands now (one committed row with the signed report). */
   async signOff(scanId: number, reviewer: string): Promise<ReportView> {
     const signedAt = new Date().toISOString();
-    const report = await this.build(scanId, { reviewer: reviewer.trim(), signedAt });
+    const { report } = await this.build(scanId, { reviewer: reviewer.trim(), signedAt });
     this.deps.store.reportSignoffs.add({
       scanId,
       reviewer,
@@ -130,7 +139,7 @@ export class ReportService {
 
   async export(scanId: number, format: 'json' | 'html' | 'pdf'): Promise<FileExport> {
     const list = this.signoffs(scanId);
-    const report = await this.build(scanId, list[list.length - 1] ?? null);
+    const { report } = await this.build(scanId, list[list.length - 1] ?? null);
     const base = `report-${report.recordId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
     if (format === 'json') {
       return {

@@ -1,7 +1,8 @@
 /**
- * The app services behind every IPC channel: a record library, the trained model the app uses
- * (shipped or from the model library, chosen and kept across restarts), its inference of each
- * record (in the job worker), grade studies, long-work jobs (training, scans) and the built-in
+ * The app services behind every IPC channel: a record library, the trained models the app uses
+ * (beat labels from the shipped classifier and the map from the shipped localiser, or one model
+ * chosen for both from the shipped ones or the model library and kept across restarts), their
+ * inference of each record (in the job worker), grade studies, long-work jobs (training, scans) and the built-in
  * synthetic demo study. `createAppServices` is what Electron's main and the HTTP bridge both
  * call, so the browser tests exercise the same code as the app.
  */
@@ -15,7 +16,7 @@ import type { EventBus } from '../ipc/events';
 import { loadCoreModules } from './core';
 import type { CoreModules } from './core';
 import { RecordLibrary } from './records';
-import type { WindowInference } from './records';
+import type { ModelInference, WindowInference } from './records';
 import { StudyService } from './studies';
 import type { PoolName } from './studies';
 import { JobRunner } from './jobs';
@@ -29,7 +30,7 @@ import type { Store, StoredSegmentInfo } from '../store/index';
 import { loadImports } from '../store/ingest';
 import { readCalibration, writeCalibration } from './display-calibration';
 import { FileAccess, isImportable, isModelManifest } from './file-access';
-import { ModelChoice } from './model-choice';
+import { ModelChoice, type CurrentModel } from './model-choice';
 import { RecordInferences } from './record-inference';
 import { segmentAttention } from './record-maps';
 import { isTrainingSegment, trainingExclusion } from './training-data';
@@ -66,9 +67,9 @@ export interface AppServices {
   library: RecordLibrary;
   /** The files the renderer may import (opaque ids), and staged uploads. */
   files: FileAccess;
-  /** The trained model the app uses, and the list to choose from. */
+  /** The trained models the app uses (labels and map), and the list to choose from. */
   models: ModelChoice;
-  /** Each record's inference with that model (run in the job worker). */
+  /** Each record's inference with those models (run in the job worker). */
   inferences: RecordInferences;
   /** Grade studies and beat reviews of scans live in the store; null when it could not open. */
   studies: StudyService | null;
@@ -150,10 +151,17 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   });
   await models.init();
   const inferences = new RecordInferences(jobs, library);
-  /** What the viewer shows of the current model for a record (starting its inference). */
+  /** What the viewer shows of the models for a record (starting their inference). */
   const inferenceOf = (recordId: string): WindowInference | null => {
-    const m = models.get();
-    return m ? { model: { id: m.id, name: m.name }, entry: inferences.status(m, recordId) } : null;
+    const [labels, map] = [models.get('labels'), models.get('map')];
+    if (!labels || !map) return null;
+    const part = (m: CurrentModel): ModelInference => ({
+      model: { id: m.id, name: m.name },
+      entry: inferences.status(m, recordId),
+    });
+    const l = part(labels);
+    // One model for both: one entry (one inference), so the window sees them as the same.
+    return { labels: l, map: map.key === labels.key ? l : part(map) };
   };
 
   /** The demo study's stored segments (empty until a start with `demo` wrote them). */
@@ -167,7 +175,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     ? new ReportService({
         store,
         record: (id) => library.get(id),
-        model: () => models.get(),
+        model: (role) => models.get(role),
         maps: async (m, id) => (await inferences.maps(m, [id])).get(id)!,
         printer: opts.printPdf ?? null,
       })
@@ -193,7 +201,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
   const impl: ChannelImpl = {
     'app:info': (): AppInfo => {
       const model = models.get();
-      const { note } = models.list();
+      const { note, map } = models.list();
       return {
         version: opts.version ?? packageVersion(),
         shell: opts.shell,
@@ -207,10 +215,12 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
         },
         notes: note ? [...notes, note] : notes,
         model: model?.info ?? null,
+        mapModel: map,
       };
     },
     'models:list': () => models.list(),
     'models:choose': ({ modelId }) => models.choose(modelId),
+    'models:defaults': () => models.useDefaults(),
     'models:import': ({ fileId, name }) => {
       const path = files.path(fileId);
       if (!isModelManifest(path)) {
@@ -255,7 +265,8 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'studies:list': () => requireStudies().list(),
     'studies:create': async ({ dataset, ...args }) => {
       const service = requireStudies();
-      const model = models.require();
+      // The items carry the map model's attention (the localiser unless a model was chosen).
+      const model = models.require('map');
       const pool = poolFor(dataset ?? 'demo');
       // Honest material: never a segment (or, where the model says so, a record) it trained on.
       const exclusion = trainingExclusion(model.meta, model.info.fs);
@@ -353,7 +364,7 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
       const { record, beats } = library.get(recordId);
       const reviewService = requireReviews();
       const min = minProbability ?? 0.5;
-      const model = models.require();
+      const model = models.require('labels');
       return jobs.start(
         'scan',
         {

@@ -18,6 +18,7 @@ export const API_METHODS = {
   appInfo: 'app:info',
   listModels: 'models:list',
   chooseModel: 'models:choose',
+  useDefaultModels: 'models:defaults',
   importModel: 'models:import',
   listRecords: 'records:list',
   openFiles: 'files:open',
@@ -91,8 +92,13 @@ export interface AppInfo {
   /** Which core modules are wired; missing ones disable their screens with a reason. */
   capabilities: Record<'import' | 'synthetic' | 'model' | 'training' | 'study' | 'scan', boolean>;
   notes: string[];
-  /** The trained model the app uses now; null when none is available (then nothing is shown). */
+  /**
+   * The model whose beat labels the app counts (scan, review, report); null when none is
+   * available (then nothing is shown).
+   */
   model: ModelInfo | null;
+  /** The model whose map the viewer, review, report strips and grade studies show. */
+  mapModel: ModelInfo | null;
 }
 
 /** A trained model the app can use: a shipped one or one in the model library. */
@@ -123,8 +129,18 @@ export interface ModelInfo {
 
 export interface ModelList {
   models: ModelInfo[];
-  /** The model the app uses now, or null when no trained model is available. */
+  /**
+   * The model whose beat labels the app counts (scan, review, report), or null when no trained
+   * model is available.
+   */
   current: ModelInfo | null;
+  /**
+   * The model whose map the viewer, the review screen, the report strips and grade studies show:
+   * the shipped localiser unless a model was chosen (then the chosen one, as `current`).
+   */
+  map: ModelInfo | null;
+  /** True when a model was chosen (it serves labels and map); false: each role's default. */
+  explicit: boolean;
   /** Why there is no model, or what was refused at start (a chosen model that is gone). */
   note: string | null;
 }
@@ -176,9 +192,14 @@ export interface RecordWindow {
   mapSource: 'attention' | 'gradxinput' | null;
   /** Segment predictions overlapping the window. */
   predictions: Array<{ startSample: number; nSamples: number; label: string; probability: number }>;
-  /** The model behind attention, predictions and beat labels; null when none is available. */
+  /** The model behind predictions and beat labels; null when none is available. */
   model: { id: string; name: string } | null;
-  /** The record's inference with that model (it runs in a worker, once per record and model). */
+  /** The model behind `attention` (the localiser by default; the chosen model after a choice). */
+  mapModel: { id: string; name: string } | null;
+  /**
+   * The record's inference with those models (each runs in a worker, once per record and model):
+   * running while either runs, failed when either failed.
+   */
   inference: {
     state: 'none' | 'running' | 'ready' | 'failed';
     done: number;
@@ -348,6 +369,8 @@ export interface ReportView {
   recordId: string;
   /** The model whose labels the report counts. */
   model: string;
+  /** The model whose map shades the strips. */
+  mapModel: string;
   generatedAt: string;
   pvcCount: number;
   totalBeats: number;
@@ -377,6 +400,7 @@ export interface Results {
   'app:info': AppInfo;
   'models:list': ModelList;
   'models:choose': ModelList;
+  'models:defaults': ModelList;
   'models:import': ModelList;
   'records:list': RecordSummary[];
   'files:open': FileRef[];

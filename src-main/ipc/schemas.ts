@@ -22,6 +22,8 @@ export const argSchemas = {
   'models:list': z.strictObject({}),
   /** 'default' (the default shipped model), another shipped name or a library name: models:list. */
   'models:choose': z.strictObject({ modelId: id }),
+  /** Forgets the choice: labels from the shipped classifier, map from the shipped localiser. */
+  'models:defaults': z.strictObject({}),
   'models:import': z.strictObject({
     /** The model.json of a model folder (with its weights.bin), from files:open or files:upload. */
     fileId: id,

@@ -99,9 +99,13 @@ describe('the model list and picker', () => {
         nSamples: 1000,
       });
       expect(list.current!.description).toMatch(/MIT-BIH DS1/);
+      // No explicit choice: labels from the classifier, the map from the shipped localiser.
+      expect(list.map).toMatchObject({ id: 'localiser', name: LOCALISER_NAME });
+      expect(list.explicit).toBe(false);
       expect(list.note).toBeNull();
       expect(first.s.impl['app:info']({})).toMatchObject({
         model: { id: 'default', name: SHIPPED_NAME },
+        mapModel: { id: 'localiser', name: LOCALISER_NAME },
         capabilities: { model: true },
       });
       // Another model in the library: a copy of the shipped one under another name.
@@ -110,7 +114,12 @@ describe('the model list and picker', () => {
         meta: { name: 'copy of the shipped model' },
       });
       const chosen = await first.h['models:choose']({ modelId: 'copy' });
-      expect(chosen.ok && chosen.value.current!.id).toBe('copy');
+      // An explicit choice serves both roles.
+      expect(chosen.ok && [chosen.value.current!.id, chosen.value.map!.id]).toEqual([
+        'copy',
+        'copy',
+      ]);
+      expect(chosen.ok && chosen.value.explicit).toBe(true);
       expect(first.s.store!.settings.get(MODEL_SETTING)).toBe('copy');
       first.s.close();
 
@@ -119,7 +128,28 @@ describe('the model list and picker', () => {
       expect(after.current).toMatchObject({ id: 'copy', name: 'copy of the shipped model' });
       expect(after.models.map((m) => m.id)).toEqual(['default', 'localiser', 'copy']);
       expect(second.s.models.get()!.name).toBe('copy of the shipped model');
+      expect([after.map!.id, after.explicit]).toEqual(['copy', true]);
+      // Back to the defaults (models:defaults), also after a restart.
+      const defaults = await second.h['models:defaults']({});
+      expect(
+        defaults.ok && [
+          defaults.value.current!.id,
+          defaults.value.map!.id,
+          defaults.value.explicit,
+        ],
+      ).toEqual(['default', 'localiser', false]);
+      expectRefusal(
+        await second.h['models:defaults']({ modelId: 'x' } as never),
+        'ipc-bad-argument',
+        /modelId/,
+      );
       second.s.close();
+      const third = await start(home);
+      expect([third.s.models.get('labels')!.id, third.s.models.get('map')!.id]).toEqual([
+        'default',
+        'localiser',
+      ]);
+      third.s.close();
     },
   );
 
@@ -441,8 +471,8 @@ describe('grade studies on material the model did not train on', () => {
 
 describe("the viewer's inference", () => {
   it(
-    'runs in the job worker with progress, then shows the model, its attention and beat labels',
-    { timeout: 120_000 },
+    'runs in the job worker with progress, then shows the labels of the classifier and the map of the localiser',
+    { timeout: 240_000 },
     async () => {
       const home = join(tmp.dir, 'viewer');
       const { s, events } = await start(home, { demo: true });
@@ -459,16 +489,49 @@ describe("the viewer's inference", () => {
       expect(first.inference.state).toBe('running');
       expect(first.attention).toBeNull();
       expect(first.model).toEqual({ id: 'default', name: SHIPPED_NAME });
-      await s.inferences.maps(s.models.get()!, ['demo-1']);
+      expect(first.mapModel).toEqual({ id: 'localiser', name: LOCALISER_NAME });
+      await s.inferences.maps(s.models.get('labels')!, ['demo-1']);
+      await s.inferences.maps(s.models.get('map')!, ['demo-1']);
       const w = ask();
       expect(w.inference.state).toBe('ready');
       expect(w.attention!.length).toBe(w.min[0].length);
+      expect(w.mapSource).toBe('attention'); // the localiser's MIL map, not gradient × input
       expect(w.beatSource).toBe('model');
+      expect(w.modelNote).toMatch(
+        new RegExp(`^${LOCALISER_NAME.replace(/[()+]/g, '\\$&')}: attention`),
+      );
       expect(w.modelNote).toMatch(/resampled to the model's 180 Hz/);
+      // The demo's first screen: the V beat the classifier labelled is where the map is
+      // brightest (the classifier's own gradient × input left it unshaded).
+      const shade = (sample: number): number => {
+        const i = Math.floor(sample / w.bucketSamples);
+        const r = Math.ceil((0.1 * 360) / w.bucketSamples);
+        return Math.max(...w.attention!.slice(Math.max(0, i - r), i + r + 1));
+      };
+      const v = w.beats.filter((b) => b.aami === 'V');
+      const n = w.beats.filter((b) => b.aami === 'N');
+      expect(v.length).toBeGreaterThan(0);
+      for (const b of v) {
+        expect(shade(b.sample)).toBeGreaterThan(0.8);
+        expect(shade(b.sample)).toBeGreaterThan(Math.max(...n.map((x) => shade(x.sample))));
+      }
       expect(progress.length).toBeGreaterThan(0);
+      // One inference per model.
       expect(
         (s.impl['jobs:list']({}) as JobSummary[]).filter((j) => j.kind === 'infer'),
-      ).toHaveLength(1);
+      ).toHaveLength(2);
+      // Grade studies show the localiser's map by default, and record that they do.
+      const study = await s.impl['studies:create']({
+        name: 'default map',
+        nItems: 3,
+        raters: ['a'],
+        seed: 3,
+      });
+      expect(study.model).toBe(LOCALISER_NAME);
+      const key = JSON.parse(
+        (await s.impl['studies:export']({ studyId: study.id, format: 'json' })).text,
+      ) as { model: { id: string; name: string } };
+      expect(key.model).toMatchObject({ id: 'localiser', name: LOCALISER_NAME });
       s.close();
     },
   );

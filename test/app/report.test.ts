@@ -29,7 +29,10 @@ const MODEL = {
   meta: { code: { commit: '0123456789abcdef' } },
 } as unknown as CurrentModel;
 
-function setup(printer: PdfPrinter | null = null) {
+/** The map's model when it is not the labels' (the app's default: the shipped localiser). */
+const MAP_MODEL = { ...MODEL, id: 'localiser', name: 'm2 <localiser>' } as CurrentModel;
+
+function setup(printer: PdfPrinter | null = null, mapModel: CurrentModel = MODEL) {
   const s = (store = openStore(join(tmp.dir, `${Date.now()}-${Math.random()}.sqlite`)));
   const { record, beats: reference } = synthesizeRecord({
     seed: 4,
@@ -69,12 +72,16 @@ function setup(printer: PdfPrinter | null = null) {
   const service = new ReportService({
     store: s,
     record: () => ({ record }),
-    model: () => MODEL,
-    maps: () => Promise.resolve(maps),
+    model: (role) => (role === 'map' ? mapModel : MODEL),
+    maps: (m) => {
+      mapsOf.push(m.id);
+      return Promise.resolve(maps);
+    },
     printer,
   });
+  const mapsOf: string[] = [];
   const nV = reference.filter((b) => b.aami === 'V').length;
-  return { s, service, scanId, reference, nV };
+  return { s, service, scanId, reference, nV, mapsOf };
 }
 
 describe('ReportService', () => {
@@ -96,6 +103,24 @@ describe('ReportService', () => {
     expect(after.burdenPercent).toBeCloseTo((100 * nV) / (reference.length - 1), 10);
     expect(after.figuresHtml).toContain(`data-figure="pvc-count">${nV}<`);
     expect(after.strips.length).toBeGreaterThan(0);
+    expect(after.mapModel).toBe('m1');
+    expect(after.strips[0].svg).toContain('gradient × input of m1');
+  });
+
+  it('shades the strips with the map model and says which model made the map', async () => {
+    const { service, scanId, mapsOf } = setup(null, MAP_MODEL);
+    const view = await service.view(scanId);
+    expect(mapsOf).toEqual(['localiser']);
+    expect([view.model, view.mapModel]).toEqual(['m1', 'm2 <localiser>']);
+    expect(view.strips.length).toBeGreaterThan(0);
+    for (const st of view.strips)
+      expect(st.svg).toContain('gradient × input of m2 &lt;localiser&gt;');
+    // The exported page names it too.
+    expect(view.warnings).toContain(
+      "the strips are shaded with the map of m2 <localiser>; the labels are m1's",
+    );
+    const html = (await service.export(scanId, 'html')).text!;
+    expect(html).toContain('shaded with the map of m2 &lt;localiser&gt;');
   });
 
   it('signs off into the store with the report as signed; a later decision makes it stale', async () => {

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketMax, decimateMinMax } from '../../src-main/app/decimate';
-import { RecordLibrary } from '../../src-main/app/records';
+import { RecordLibrary, type WindowInference } from '../../src-main/app/records';
+import type { InferenceEntry } from '../../src-main/app/record-inference';
 import { StudyService } from '../../src-main/app/studies';
 import type { StudyPool } from '../../src-main/app/studies';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
@@ -49,6 +50,11 @@ describe('RecordLibrary', () => {
   const lib = new RecordLibrary();
   lib.add(record, beats);
   const model = { id: 'default', name: 'shipped test model' };
+  /** One model serving labels and map: one entry for both roles. */
+  const one = (entry: InferenceEntry): WindowInference => {
+    const part = { model, entry };
+    return { labels: part, map: part };
+  };
 
   it('summarises records and filters by search', () => {
     const [s] = lib.list();
@@ -69,10 +75,7 @@ describe('RecordLibrary', () => {
     expect(w0.min[0].length).toBeLessThanOrEqual(500);
     const running = lib.window(
       { recordId: record.id, startSample: 0, nSamples: 7200, maxPoints: 500 },
-      {
-        model,
-        entry: { state: 'running', jobId: 'j', done: 3, total: 9, ended: Promise.resolve() },
-      },
+      one({ state: 'running', jobId: 'j', done: 3, total: 9, ended: Promise.resolve() }),
     );
     expect(running.attention).toBeNull();
     expect(running.modelNote).toMatch(
@@ -89,12 +92,10 @@ describe('RecordLibrary', () => {
       asset.model.dispose();
       const entry = { state: 'ready' as const, maps };
       const view = (startSample: number, nSamples: number) =>
-        lib.window(
-          { recordId: record.id, startSample, nSamples, maxPoints: 400 },
-          { model, entry },
-        );
+        lib.window({ recordId: record.id, startSample, nSamples, maxPoints: 400 }, one(entry));
       const whole = view(0, record.nSamples);
       expect(whole.model).toEqual(model);
+      expect(whole.mapModel).toEqual(model);
       expect(whole.mapSource).toBe('gradxinput'); // the shipped model is classifier-only
       expect(whole.attention!.length).toBe(whole.min[0].length);
       // One scale per record: its maximum is 1, and a window elsewhere is not stretched to 1.
@@ -114,6 +115,43 @@ describe('RecordLibrary', () => {
       expect(part.predictions.length).toBeGreaterThan(0);
       expect(part.modelNote).toMatch(/^shipped test model: gradient × input on one scale/);
       expect(part.modelNote).toMatch(/resampled to the model's 180 Hz/);
+
+      // Two models: beat labels and predictions from the labels' model, the map from the other.
+      const mapModel = { id: 'localiser', name: 'map test model' };
+      const other = { ...maps, map: maps.map.map((_, i) => (i % 360 < 36 ? 2 : 0)), maxValue: 2 };
+      const mapRunning = lib.window(
+        { recordId: record.id, startSample: 0, nSamples: 3600, maxPoints: 400 },
+        {
+          labels: { model, entry },
+          map: {
+            model: mapModel,
+            entry: { state: 'running', jobId: 'k', done: 1, total: 4, ended: Promise.resolve() },
+          },
+        },
+      );
+      expect(mapRunning.inference).toEqual({ state: 'running', done: 1, total: 4 });
+      expect(mapRunning.attention).toBeNull();
+      expect(mapRunning.beatSource).toBe('model');
+      expect(mapRunning.modelNote).toMatch(/map test model: inferring the record \(1 of 4/);
+      const both = lib.window(
+        { recordId: record.id, startSample: 0, nSamples: 3600, maxPoints: 400 },
+        {
+          labels: { model, entry },
+          map: { model: mapModel, entry: { state: 'ready', maps: other } },
+        },
+      );
+      expect([both.model, both.mapModel]).toEqual([model, mapModel]);
+      expect(both.inference.state).toBe('ready');
+      expect(both.attention).toEqual(
+        Array.from(
+          windowAttention(other, 0, 3600, both.bucketSamples),
+          (v) => Math.round(v * 1000) / 1000,
+        ),
+      );
+      expect(both.beats).toEqual(view(0, 3600).beats);
+      expect(both.predictions).toEqual(view(0, 3600).predictions);
+      expect(both.modelNote).toMatch(/^map test model: gradient × input on one scale/);
+      expect(both.modelNote).toMatch(/shipped test model: .*resampled/);
     },
   );
 
