@@ -427,7 +427,8 @@ export function registerEvaluateCommands(program: Command): void {
           });
           const seconds = (performance.now() - t0) / 1000;
           for (const w of r.warnings) {
-            if (w !== r.leadsLine) process.stderr.write(`warning: ${w}\n`);
+            // The leads and quality lines are printed once, below.
+            if (w !== r.leadsLine && w !== r.quality.line) process.stderr.write(`warning: ${w}\n`);
           }
           for (const x of r.excluded) {
             process.stderr.write(

@@ -645,6 +645,11 @@ export async function inferRecord(
     leads: leadNames,
     bounds: opts.info?.qualityBounds,
   });
+  // Where the scan may be out of its depth, the quality line is a warning too (report, app).
+  const q = quality;
+  if (q.outOfDistribution || q.noiseLevel === 'high' || q.nBeatsAnalysed < q.nBeats) {
+    warnings.push(q.line);
+  }
   return {
     recordId: record.id,
     fsRecord: fsIn,
