@@ -1,8 +1,9 @@
 /**
  * End-to-end: the built renderer in headless Chromium, talking to the real handlers through the
  * loopback HTTP bridge. Opens the session through the launch address (one-time secret → cookie),
- * imports a record by upload (and sees the hostile header refused), shows the shipped model's
- * name and attention on a fresh start, creates a blinded grade study, grades three items with the
+ * imports a record by upload (and sees the hostile header refused), shows the shipped models'
+ * names (labels by the classifier, map by the localiser) and the map on a fresh start, creates a
+ * blinded grade study over the localiser's map, grades three items with the
  * keyboard, reloads and finds the grades still there (and in the SQLite store, for a restarted
  * app), trains a model into the model library, picks it, reloads and finds the choice kept,
  * refuses a damaged model in one line. Saves a screenshot of each screen to docs/screenshots/.
@@ -19,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
 import { BLINDED_ITEM_KEYS } from '../helpers/blinding';
@@ -39,6 +40,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHOTS = resolve(ROOT, 'docs', 'screenshots');
 const sample = dataset('wfdb-sample-data', '100.hea');
 const SHIPPED_NAME = readModelManifest(defaultModelDir()).meta.name as string;
+const LOCALISER_NAME = readModelManifest(join(dirname(defaultModelDir()), 'localiser')).meta
+  .name as string;
 /** The whole-record inference runs in the worker on a shared 2-core machine: allow for it. */
 const INFER_MS = 180_000;
 
@@ -131,15 +134,21 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
     expect(await page.locator('tr[data-record="evil"]').count()).toBe(0);
 
     await page.click(`tr[data-record="${expectId}"] button:has-text("View")`);
-    // A fresh start uses the shipped model: its inference of the record runs in the worker.
+    // A fresh start uses the shipped models: their inference of the record runs in the worker.
     await page.waitForSelector('[data-testid="viewer-plot"][data-has-attention="true"]', {
+      timeout: INFER_MS,
+    });
+    await page.waitForSelector('[data-testid="viewer-model"][data-state="ready"]', {
       timeout: INFER_MS,
     });
   });
 
-  it("shows the shipped model's name, attention shading, prediction and beat labels", async () => {
+  it("shows the shipped models' names, the localiser's shading, prediction and beat labels", async () => {
     expect(await page.textContent('[data-testid="current-model"]')).toContain(SHIPPED_NAME);
-    expect(await page.textContent('[data-testid="viewer-model"]')).toContain(SHIPPED_NAME);
+    const caption = ((await page.textContent('[data-testid="viewer-model"]')) ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    expect(caption).toBe(`Labels: ${SHIPPED_NAME} · Map: ${LOCALISER_NAME}`);
     expect(await page.textContent('[data-testid="beat-source"]')).toContain("model's beat labels");
     expect(await page.textContent('[data-testid="model-note"]')).toMatch(
       /on one scale for the record/,
@@ -158,9 +167,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
       return coloured / (d.length / 4);
     });
     await page.screenshot({ path: join(SHOTS, 'viewer.png') });
-    // The shipped classifier-only model's gradient × input is sparse (it peaks at QRS complexes)
-    // and now on one raw scale for the whole record (its largest value anywhere), so only a small
-    // part of the canvas is shaded; none would mean no shading was drawn.
+    // The localiser's attention is on one raw scale for the whole record (its largest value
+    // anywhere), so only a part of the canvas is shaded; none would mean no shading was drawn.
     expect(shaded).toBeGreaterThan(0.0005);
     await page.check('text=ECG grid');
     await page.waitForTimeout(300);
@@ -183,11 +191,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`app in Chromium (${CHROMIUM})`, () => {
 
   it('grades three items with the keyboard; grades survive a reload; items are blinded', async () => {
     await page.goto(`${app.bridge.url}/#/study`);
-    await page.waitForSelector(`[data-testid="study-create-model"]:has-text("${SHIPPED_NAME}")`);
+    // Grade studies show the localiser's map by default.
+    await page.waitForSelector(`[data-testid="study-create-model"]:has-text("${LOCALISER_NAME}")`);
     await page.click('button:has-text("Create study")');
     // Its items' attention comes from the records' inference in the worker.
     await page.waitForSelector('tr[data-study]', { timeout: INFER_MS });
-    expect(await page.textContent('tr[data-study]')).toContain(SHIPPED_NAME);
+    expect(await page.textContent('tr[data-study]')).toContain(LOCALISER_NAME);
     await page.screenshot({ path: join(SHOTS, 'study-list.png') });
     await page.click('tr[data-study] button:has-text("Start / resume")');
     for (const key of ['1', '2', '3']) {

@@ -5,12 +5,14 @@
  * calipers placed by keyboard on two beats read the RR interval in ms and its heart rate, and the
  * arrows move them by known steps; 25 → 50 mm/s doubles the pixels per second; a screen
  * calibration made by keyboard sets the true millimetre and survives a reload (settings table);
- * a record without a base time falls back to elapsed time. Saves docs/screenshots/viewer-calipers.png.
+ * a record without a base time falls back to elapsed time; the caption names the model of the
+ * beat labels and the model of the map, which is the shipped localiser by default and the chosen
+ * model after an explicit choice. Saves docs/screenshots/viewer-calipers.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../helpers/chromium';
@@ -27,6 +29,8 @@ import { readModelManifest } from '../../src-main/model/weights';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHOTS = resolve(ROOT, 'docs', 'screenshots');
 const SHIPPED_NAME = readModelManifest(defaultModelDir()).meta.name as string;
+const LOCALISER_NAME = readModelManifest(join(dirname(defaultModelDir()), 'localiser')).meta
+  .name as string;
 const INFER_MS = 180_000;
 const FS = 360;
 const GAIN = 200;
@@ -256,4 +260,51 @@ describe.skipIf(!existsSync(CHROMIUM))(`viewer in Chromium (${CHROMIUM})`, () =>
     expect(ticks.slice(0, 2)).toEqual(['0 s', '1 s']);
     expect(await page.locator('[data-testid="window-clock"]').count()).toBe(0);
   });
+  it(
+    "names both models: the map is the localiser's by default, the chosen model's after a choice",
+    { timeout: INFER_MS + 60_000 },
+    async () => {
+      const caption = page.locator('[data-testid="viewer-model"]');
+      const text = async (): Promise<string> =>
+        ((await caption.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      const ready = (): Promise<unknown> =>
+        page.waitForSelector(
+          '[data-testid="viewer-model"][data-state="ready"] ~ [role="img"][aria-label*="colour scale"]',
+          { timeout: INFER_MS },
+        );
+      await page.goto(`${app.bridge.url}/#/viewer/clock`);
+      await ready();
+      expect(await text()).toBe(`Labels: ${SHIPPED_NAME} · Map: ${LOCALISER_NAME}`);
+      expect(await caption.getAttribute('data-labels-model')).toBe('default');
+      expect(await caption.getAttribute('data-map-model')).toBe('localiser');
+      // The localiser's map is its attention (the classifier's would be gradient × input).
+      expect(await page.getAttribute('[aria-label*="colour scale"]', 'aria-label')).toMatch(
+        /^attention colour scale/,
+      );
+      expect(await page.textContent('[data-testid="model-note"]')).toContain(
+        `${LOCALISER_NAME}: attention on one scale for the record`,
+      );
+      expect(await page.textContent('[data-testid="beat-source"]')).toContain(
+        "model's beat labels",
+      );
+
+      // An explicit choice: that model makes labels and map.
+      await page.goto(`${app.bridge.url}/#/models`);
+      await page.click('tr[data-model="default"] button:has-text("Use")');
+      await page.waitForSelector('tr[data-model="default"][data-role="labels and map"]');
+      await page.goto(`${app.bridge.url}/#/viewer/clock`);
+      await ready();
+      expect(await text()).toBe(`Labels: ${SHIPPED_NAME} · Map: ${SHIPPED_NAME}`);
+      expect(await caption.getAttribute('data-map-model')).toBe('default');
+      expect(await page.getAttribute('[aria-label*="colour scale"]', 'aria-label')).toMatch(
+        /^gradient × input colour scale/,
+      );
+
+      // Back to the defaults.
+      await page.goto(`${app.bridge.url}/#/models`);
+      await page.click('[data-testid="models-explicit"] button:has-text("Use the defaults")');
+      await page.waitForSelector('tr[data-model="localiser"][data-role="map"]');
+      expect(await page.getAttribute('tr[data-model="default"]', 'data-role')).toBe('labels');
+    },
+  );
 });
