@@ -2,7 +2,7 @@
  * The clinic's scan across databases, in one command: every staged database scanned as a clinic
  * scans it, each scored as far as its labels allow, train and test disjoint by patient.
  *
- * - MIT-BIH DS2 (de Chazal's test records; the models and the SVEB head saw DS1 only): beat by
+ * - MIT-BIH DS2 (de Chazal's test records; the models and the beat head saw DS1 only): beat by
  *   beat against the reference annotations (bxb rules), with the annotated R peaks and with
  *   beatlens's own (`--detect`), per record and gross.
  * - LUDB and the CinC 2021 sample (12-lead, 500 Hz, other recorders and patients; never trained
@@ -11,16 +11,20 @@
  *   every S or V beat called is false (per 1,000 beats); records whose diagnoses name PVCs (PACs)
  *   with at least one V (S) beat; LUDB's QRS marks against beatlens's R peaks.
  *
- * Two variants of the beat decision, from the same model: `head` (shipped: the SVEB head decides
- * S, resources/sveb-head/head.json, fitted with DS1's beat labels) and `rule` (segment labels
- * only: S is a premature beat in a segment the model called APB — the paper's idea at beat level).
+ * Two variants of the beat decision, from the same model: `head` (shipped: the beat head decides
+ * S and adds V, resources/beat-head/head.json, fitted with DS1's beat labels) and `rule`
+ * (segment labels only: S is a premature beat in a segment the model called APB, V the beat
+ * rule's — the paper's idea at beat level). Both: no S inside a detected AF/flutter episode.
  *
- *   npm run reproduce:scan [-- --model NAME] [--only ds2,ludb,cinc2021-sample] [--variants head,rule]
+ *   npm run reproduce:scan [-- --model NAME] [--only ds2,ludb,cinc2021-sample,rhythm] [--variants head,rule]
+ *
+ * `rhythm` runs scripts/reproduce-rhythm.ts (AF/flutter episodes, pauses: docs/results/rhythm/).
  *
  * Writes docs/results/scan/: ds2/<variant>/<mode>/<record>.csv (beats), ds2/<variant>/<mode>.txt
  * and .json (bxb tables), <database>-<variant>.csv (one row per record), README.md (one table,
  * the commit, the command).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { csvParseRows } from 'd3';
@@ -51,11 +55,11 @@ function arg(name: string): string | undefined {
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'scan'));
 const data = resolve(arg('data-dir') ?? dataRoot());
-const only = new Set((arg('only') ?? 'ds2,ludb,cinc2021-sample').split(','));
+const only = new Set((arg('only') ?? 'ds2,ludb,cinc2021-sample,rhythm').split(','));
 const VARIANTS = (arg('variants') ?? 'head,rule').split(',') as Variant[];
 type Variant = 'head' | 'rule';
 const VARIANT_TITLE: Record<Variant, string> = {
-  head: 'SVEB head (beat labels of DS1)',
+  head: 'beat head (beat labels of DS1)',
   rule: 'segment labels only',
 };
 
@@ -298,11 +302,11 @@ async function main(): Promise<void> {
   let modelName = '';
   for (const variant of VARIANTS) {
     const loaded = await loadModelAsset(arg('model'), undefined, undefined, {
-      svebHead: variant === 'head',
+      beatHead: variant === 'head',
     });
-    if (variant === 'head' && !loaded.info.svebHead) {
+    if (variant === 'head' && !loaded.info.beatHead) {
       throw new Error(
-        'no SVEB head at resources/sveb-head/head.json: run scripts/train-sveb-head.ts',
+        'no beat head at resources/beat-head/head.json: run scripts/train-beat-head.ts',
       );
     }
     modelName = loaded.name;
@@ -329,11 +333,13 @@ async function main(): Promise<void> {
     '',
     `Model: **${modelName}** (\`resources/models\`), with the beat decision of each row. Made by \`npm run reproduce:scan${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
-    'Beat decisions: **SVEB head** (shipped) — V by the segment model and the beat rule, S by the SVEB head',
-    "(src-main/infer/sveb-head.ts: RR ratios, QRS correlation with the record's dominant beat, cluster share,",
-    'RR irregularity; fitted with the beat labels of MIT-BIH DS1, threshold chosen out of fold on DS1);',
-    '**segment labels only** — S is a premature beat (RR before < 0.9 × the local RR) in a segment the model',
-    'called APB, V as above. The model and the head were trained on MIT-BIH DS1 only: DS2 is other patients',
+    'Beat decisions: **beat head** (shipped) — V by the segment model and the beat rule, or by the beat head;',
+    "S by the beat head (src-main/infer/beat-head.ts: RR ratios, QRS correlation with the record's dominant beat,",
+    'cluster share, RR irregularity; fitted with the beat labels of MIT-BIH DS1, thresholds chosen out of fold on',
+    'DS1: [docs/results/mitdb/beat-head](../mitdb/beat-head/README.md)); **segment labels only** — S is a premature',
+    'beat (RR before < 0.9 × the local RR) in a segment the model called APB, V by the beat rule. Both: no S inside',
+    'a detected AF or flutter episode; V labels on the dominant morphology and S on > 90 % of beats withdrawn (a',
+    'warning per record). The model and the head were trained on MIT-BIH DS1 only: DS2 is other patients',
     'of the same recorder, LUDB and the CinC sample are other recorders, patients and rates',
     '(leave-one-database-out by construction).',
     '',
@@ -353,6 +359,19 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, 'README.md'), lines.join('\n'));
   console.log(lines.join('\n'));
+  // Rhythm episodes (AF/flutter, pauses) on all of MIT-BIH: its own script, its own folder.
+  if (only.has('rhythm')) {
+    const model = arg('model');
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(root, 'scripts', 'reproduce-rhythm.ts'),
+        ...(model ? ['--model', model] : []),
+      ],
+      { stdio: 'inherit' },
+    );
+  }
 }
 
 void main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 /**
- * Fits the SVEB head (src-main/infer/sveb-head.ts) on MIT-BIH DS1 with its beat labels and
- * chooses its threshold out of fold, never on a test record:
+ * Fits the beat head (src-main/infer/beat-head.ts) on MIT-BIH DS1 with its beat labels and
+ * chooses its thresholds out of fold, never on a test record:
  *
  * 1. Each DS1 record's beats come from its committed out-of-fold scan
  *    (docs/results/mitdb/ds1-oof-beats/<record>.csv: annotated R peaks, the QRS correlation with
@@ -8,13 +8,13 @@
  *    (RR ratios, correlation, cluster share, irregularity) are computed from those columns.
  * 2. Five folds of whole records (DS1 in its listed order, record i in fold i mod 5): a head
  *    fitted on four folds gives the S probability of every beat of the fifth.
- * 3. For each threshold the out-of-fold labels (S where the probability reaches it, V and the
- *    rest as the CSV's own labels leave them) are scored beat by beat against the reference
+ * 3. For each threshold the out-of-fold labels (S where the probability reaches it outside the
+ *    AF/flutter episodes the scan detects, V and the rest as the CSV's own labels leave them) are scored beat by beat against the reference
  *    annotations (bxb rules: 150 ms, first 5 min excluded); the threshold with the best gross
  *    SVEB F1 is the head's.
- * 4. The head fitted on all of DS1 with that threshold is written to resources/sveb-head/head.json.
+ * 4. The head fitted on all of DS1 with that threshold is written to resources/beat-head/head.json.
  *
- *   npx tsx scripts/train-sveb-head.ts [--out resources/sveb-head/head.json] [--results D]
+ *   npx tsx scripts/train-beat-head.ts [--out resources/beat-head/head.json] [--results D]
  *
  * Writes the head, <results>/oof.csv (every DS1 beat's out-of-fold S probability, the reference
  * symbol), <results>/sweep.csv and <results>/README.md (the sweep, the commit, the command).
@@ -23,18 +23,20 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatCsv } from '../src-main/csv';
+import { irregularBeats } from '../src-main/ecg/rhythm-episodes';
 import { aamiClass } from '../src-main/ecg/wfdb/annotations';
 import { compareBeats, recordResult, summariseRecords } from '../src-main/evaluate/bxb';
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
 import { readScanBeatsCsv } from '../src-main/evaluate/scan';
 import {
-  applySvebHead,
-  fitSvebHead,
-  SVEB_HEAD_CLASSES,
-  svebFeatures,
-  svebProbabilities,
-  type SvebHead,
-} from '../src-main/infer/sveb-head';
+  applyBeatHead,
+  fitBeatHead,
+  BEAT_HEAD_CLASSES,
+  beatHeadFeatures,
+  headProbabilitiesOf,
+  type BeatHead,
+  type HeadThresholds,
+} from '../src-main/infer/beat-head';
 import { dataRoot } from '../src-main/paths';
 import { codeVersion } from '../src-main/train/codeVersion';
 import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
@@ -47,11 +49,14 @@ function arg(name: string): string | undefined {
 
 const root = resolve(import.meta.dirname, '..');
 const beatsDir = resolve(arg('beats-dir') ?? join(root, 'docs/results/mitdb/ds1-oof-beats'));
-const outHead = resolve(arg('out') ?? join(root, 'resources/sveb-head/head.json'));
-const results = resolve(arg('results') ?? join(root, 'docs/results/mitdb/sveb-head'));
+const outHead = resolve(arg('out') ?? join(root, 'resources/beat-head/head.json'));
+const results = resolve(arg('results') ?? join(root, 'docs/results/mitdb/beat-head'));
 const mitdb = resolve(arg('data-dir') ?? join(dataRoot(), 'mitdb'));
 const N_FOLDS = 5;
 const THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** V probabilities and QRS correlation bounds for the head's own V beats. */
+const V_THRESHOLDS = [0.5, 0.7, 0.8, 0.9, 0.95];
+const V_CORRELATIONS = [0.5, 0.7, 0.8];
 
 function main(): void {
   const started = Date.now();
@@ -65,8 +70,15 @@ function main(): void {
       rec,
       fold: i % N_FOLDS,
       scan,
-      rows: svebFeatures(scan.beats, scan.fs, scan.runStarts),
-      y: classOf.map((c) => SVEB_HEAD_CLASSES.indexOf(c as 'N' | 'S' | 'V')),
+      rows: beatHeadFeatures(scan.beats, scan.fs, scan.runStarts),
+      // The scan's AF gate (inferRecord): no S inside a detected AF or flutter episode.
+      inAf: irregularBeats(
+        scan.beats.map((b) => b.sample),
+        scan.fs,
+        {},
+        { labels: scan.beats.map((b) => b.label), runStarts: scan.runStarts },
+      ),
+      y: classOf.map((c) => BEAT_HEAD_CLASSES.indexOf(c as 'N' | 'S' | 'V')),
       ref,
     };
   });
@@ -82,22 +94,25 @@ function main(): void {
     }
     return { rows, y };
   };
-  // Out-of-fold S probabilities.
-  const oof = new Map<string, number[]>();
+  // Out-of-fold class probabilities.
+  const oof = new Map<string, number[][]>();
   for (let f = 0; f < N_FOLDS; f++) {
     const { rows, y } = training((d) => d.fold !== f);
-    const head = fitSvebHead(rows, y, 0.5);
+    const head = fitBeatHead(rows, y, { threshold: 0.5 });
     for (const d of data.filter((x) => x.fold === f)) {
-      oof.set(d.rec, svebProbabilities(head, d.scan.beats, d.scan.fs, d.scan.runStarts));
+      oof.set(d.rec, headProbabilitiesOf(head, d.scan.beats, d.scan.fs, d.scan.runStarts));
     }
     process.stderr.write(`fold ${f + 1}/${N_FOLDS}: fitted on ${rows.length} beats\n`);
   }
-  const sweep = THRESHOLDS.map((threshold) => {
+  /** Gross bxb statistics of the out-of-fold labels under some thresholds. */
+  const score = (t: HeadThresholds) => {
     const res = data.map((d) => {
-      const labels = applySvebHead(
+      const labels = applyBeatHead(
         d.scan.beats.map((b) => b.label),
         oof.get(d.rec)!,
-        threshold,
+        d.scan.beats.map((b) => b.correlation),
+        t,
+        d.inAf,
       );
       const test = d.scan.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
       const counts = compareBeats(
@@ -110,69 +125,119 @@ function main(): void {
       return recordResult(d.rec, counts);
     });
     const g = summariseRecords(res).gross;
-    const se = g.svebSensitivity.value ?? 0;
-    const pp = g.svebPositivePredictivity.value ?? 0;
-    return { threshold, se, pp, f1: se + pp > 0 ? (2 * se * pp) / (se + pp) : 0 };
-  });
-  const best = sweep.reduce((a, b) => (b.f1 > a.f1 + 1e-12 ? b : a));
+    const f1 = (se: number, pp: number): number => (se + pp > 0 ? (2 * se * pp) / (se + pp) : 0);
+    const [sSe, sPp] = [g.svebSensitivity.value ?? 0, g.svebPositivePredictivity.value ?? 0];
+    const [vSe, vPp] = [g.vebSensitivity.value ?? 0, g.vebPositivePredictivity.value ?? 0];
+    return { ...t, sSe, sPp, sF1: f1(sSe, sPp), vSe, vPp, vF1: f1(vSe, vPp) };
+  };
+  // S first (V by the rule alone), then V's two numbers with that S threshold.
+  const sSweep = THRESHOLDS.map((threshold) => score({ threshold }));
+  const bestS = sSweep.reduce((a, b) => (b.sF1 > a.sF1 + 1e-12 ? b : a));
+  const vSweep = [
+    score({ threshold: bestS.threshold }),
+    ...V_THRESHOLDS.flatMap((vThreshold) =>
+      V_CORRELATIONS.map((vMaxCorrelation) =>
+        score({ threshold: bestS.threshold, vThreshold, vMaxCorrelation }),
+      ),
+    ),
+  ];
+  const best = vSweep.reduce((a, b) => (b.vF1 > a.vF1 + 1e-12 ? b : a));
+  const chosen: HeadThresholds = {
+    threshold: best.threshold,
+    ...(best.vThreshold !== undefined
+      ? { vThreshold: best.vThreshold, vMaxCorrelation: best.vMaxCorrelation }
+      : {}),
+  };
   const all = training(() => true);
   const code = codeVersion();
-  const head: SvebHead = {
-    ...fitSvebHead(all.rows, all.y, best.threshold),
+  const head: BeatHead = {
+    ...fitBeatHead(all.rows, all.y, chosen),
     provenance: {
       fittedOn: `MIT-BIH DS1 (${records.length} records, ${all.rows.length} N/S/V beats), beat labels from the reference annotations`,
       records,
       beats: 'docs/results/mitdb/ds1-oof-beats',
-      threshold: `best gross SVEB F1 over ${N_FOLDS} record-grouped out-of-fold folds of DS1`,
-      outOfFold: { sensitivity: best.se, positivePredictivity: best.pp, f1: best.f1 },
+      thresholds: `S: best gross SVEB F1, then V: best gross VEB F1, over ${N_FOLDS} record-grouped out-of-fold folds of DS1`,
+      outOfFold: {
+        svebSensitivity: best.sSe,
+        svebPositivePredictivity: best.sPp,
+        vebSensitivity: best.vSe,
+        vebPositivePredictivity: best.vPp,
+      },
       code: { commit: code.commit, dirty: code.dirty },
-      command: `npx tsx scripts/train-sveb-head.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+      command: `npx tsx scripts/train-beat-head.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`,
     },
   };
   writeJsonAtomic(outHead, head);
   const pct = (v: number): string => (100 * v).toFixed(1);
+  const sweep = [...sSweep, ...vSweep.slice(1)];
   writeFileAtomic(
     join(results, 'sweep.csv'),
     formatCsv(
-      ['threshold', 'sveb_se', 'sveb_pp', 'sveb_f1'],
-      sweep.map((s) => [s.threshold, pct(s.se), pct(s.pp), pct(s.f1)]),
+      [
+        'threshold',
+        'v_threshold',
+        'v_max_correlation',
+        'sveb_se',
+        'sveb_pp',
+        'sveb_f1',
+        'veb_se',
+        'veb_pp',
+        'veb_f1',
+      ],
+      sweep.map((r) => [
+        r.threshold,
+        r.vThreshold ?? '',
+        r.vMaxCorrelation ?? '',
+        ...[r.sSe, r.sPp, r.sF1, r.vSe, r.vPp, r.vF1].map(pct),
+      ]),
     ),
   );
   writeFileAtomic(
     join(results, 'oof.csv'),
     formatCsv(
-      ['record', 'fold', 'sample', 'reference', 'p_S'],
+      ['record', 'fold', 'sample', 'reference', 'rule_label', 'in_af', 'p_N', 'p_S', 'p_V'],
       data.flatMap((d) =>
         d.scan.beats.map((b, i) => [
           d.rec,
           d.fold + 1,
           b.sample,
           b.reference ?? '',
-          oof.get(d.rec)![i].toFixed(4),
+          b.label,
+          d.inAf[i] ? 1 : 0,
+          ...oof.get(d.rec)![i].map((p) => p.toFixed(4)),
         ]),
       ),
     ),
   );
+  const row = (r: (typeof sweep)[number], what: string): string =>
+    `| ${what} | ${pct(r.sSe)} | ${pct(r.sPp)} | ${pct(r.sF1)} | ${pct(r.vSe)} | ${pct(r.vPp)} | ${pct(r.vF1)} |`;
   const table = [
-    '| threshold | SVEB Se | SVEB +P | F1 |',
-    '| --- | --- | --- | --- |',
-    ...sweep.map(
-      (s) =>
-        `| ${s.threshold}${s === best ? ' (chosen)' : ''} | ${pct(s.se)} | ${pct(s.pp)} | ${pct(s.f1)} |`,
+    '| thresholds (S; V probability, V correlation below) | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...sSweep.map((r) =>
+      row(r, `S ${r.threshold}${r === bestS ? ' (chosen)' : ''}; V by the rule`),
     ),
+    ...vSweep
+      .slice(1)
+      .map((r) =>
+        row(
+          r,
+          `S ${r.threshold}; V ${r.vThreshold}, ${r.vMaxCorrelation}${r === best ? ' (chosen)' : ''}`,
+        ),
+      ),
   ].join('\n');
   writeFileAtomic(
     join(results, 'README.md'),
     [
-      '# The SVEB head on MIT-BIH DS1, out of fold',
+      '# The beat head on MIT-BIH DS1, out of fold',
       '',
       `Made by \`${head.provenance!.command as string}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       '',
-      `The head (src-main/infer/sveb-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`docs/results/mitdb/ds1-oof-beats\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the threshold with the best gross SVEB F1 (bxb rules: 150 ms window, first 5 min excluded) is the shipped head's (\`resources/sveb-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
+      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`docs/results/mitdb/ds1-oof-beats\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
       '',
       table,
       '',
-      'Per beat: `oof.csv` (record, fold, sample, reference symbol, out-of-fold S probability).',
+      "Per beat: `oof.csv` (record, fold, sample, reference symbol, the beat rule's out-of-fold label, inside a detected AF episode, out-of-fold N/S/V probabilities).",
       '',
     ].join('\n'),
   );

@@ -166,7 +166,7 @@ export function scanBeatsCsv(r: ScanResult, fs: number, classes: readonly string
 /** Four decimals, or empty for a non-finite value. */
 const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
 
-/** One beat of a beats CSV read back (the columns the SVEB head and the rule need). */
+/** One beat of a beats CSV read back (the columns the beat head and the rule need). */
 export interface ScanCsvBeat {
   sample: number;
   label: AamiClass;

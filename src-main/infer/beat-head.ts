@@ -1,15 +1,19 @@
 /**
- * The SVEB head: whether a beat is a supraventricular ectopic beat, from what defines one — it
- * comes early against the local rhythm and its QRS looks like the dominant beat's — and nothing
- * a recorder changes: RR ratios (not seconds), QRS correlation with the record's own dominant
- * beat (not amplitudes), the beat's share of its morphology cluster. No lead, gain, polarity or
- * sampling rate enters, and neither does the segment model: on recorders it never saw that
- * model calls normal segments APB, which is what made every beat of a healthy record an S.
+ * The beat head: whether a beat is a supraventricular (S) or ventricular (V) ectopic beat, from
+ * what defines one and nothing a recorder changes. An S comes early against the local rhythm and
+ * its QRS looks like the dominant beat's; a V has a QRS unlike the dominant beat's and comes early
+ * or is followed by a pause. The head reads RR ratios (not seconds), the QRS correlation with the
+ * record's own dominant beat (not amplitudes) and the beat's share of its morphology cluster; no
+ * lead, gain, polarity or sampling rate enters, and neither does the segment model — which, on
+ * recorders it never saw, calls normal segments APB, the cause of every beat of a healthy record
+ * coming out S.
  *
- * A multinomial logistic regression (N / S / V, softmax) over the features of `svebFeatures`,
- * fitted on MIT-BIH DS1 with its beat labels (scripts/train-sveb-head.ts); a beat is S when its
- * S probability reaches the head's threshold, chosen on record-grouped out-of-fold DS1
- * predictions. The V decision stays the segment model's (beatRule.ts); the head only adds S.
+ * A multinomial logistic regression (N / S / V, softmax) over the features of
+ * `beatHeadFeatures`, fitted on MIT-BIH DS1 with its **beat labels**
+ * (scripts/train-beat-head.ts). A beat is S when its S probability reaches `threshold` (outside
+ * AF and flutter); it is V when the segment model's beat rule says V (beatRule.ts), or when its
+ * V probability reaches `vThreshold` and its QRS correlates below `vMaxCorrelation` with the
+ * dominant beat. The three numbers are chosen on record-grouped out-of-fold DS1 predictions.
  *
  * Features, per beat (RR intervals inside the beat's run; a missing interval gives ratio 1 and a
  * flag):
@@ -27,8 +31,8 @@
 import { BeatlensError } from '../errors';
 import type { AamiClass } from '../ecg/types';
 
-export const SVEB_HEAD_FORMAT = 'beatlens-sveb-head';
-export const SVEB_HEAD_CLASSES = ['N', 'S', 'V'] as const;
+export const BEAT_HEAD_FORMAT = 'beatlens-beat-head';
+export const BEAT_HEAD_CLASSES = ['N', 'S', 'V'] as const;
 
 /** What the head reads of one record's beats (every beat, in time order). */
 export interface HeadBeat {
@@ -40,8 +44,8 @@ export interface HeadBeat {
   cluster: number;
 }
 
-export interface SvebHead {
-  format: typeof SVEB_HEAD_FORMAT;
+export interface BeatHead {
+  format: typeof BEAT_HEAD_FORMAT;
   /** Feature names, in order (a head saved with other features is refused). */
   features: string[];
   /** Standardisation of each feature. */
@@ -52,13 +56,17 @@ export interface SvebHead {
   bias: number[];
   /** A beat is S when its S probability reaches this. */
   threshold: number;
+  /** A beat is also V when its V probability reaches this … (absent: V by the beat rule only) */
+  vThreshold?: number;
+  /** … and its QRS correlation with the dominant beat is below this. */
+  vMaxCorrelation?: number;
   /** What it was fitted on and how the threshold was chosen (provenance, free form). */
   provenance?: Record<string, unknown>;
 }
 
 const RATIO_FEATURES = ['prematurity', 'compensation', 'sinusPrematurity', 'rrRatio', 'rrBalance'];
 /** The feature names in order (see the module comment). */
-export const SVEB_FEATURES: readonly string[] = [
+export const BEAT_HEAD_FEATURES: readonly string[] = [
   ...RATIO_FEATURES.flatMap((f) => [`log_${f}`, `missing_${f}`, `early_${f}`]),
   'correlation',
   'correlation_clipped',
@@ -81,9 +89,9 @@ function quantile(sorted: readonly number[], q: number): number {
 /**
  * The feature rows of a record's beats (`beats` sorted by sample, at `fs`); `runStarts` marks
  * beats after an excluded stretch, across which no interval is measured. Row-major, one row of
- * SVEB_FEATURES.length per beat.
+ * BEAT_HEAD_FEATURES.length per beat.
  */
-export function svebFeatures(
+export function beatHeadFeatures(
   beats: readonly HeadBeat[],
   fs: number,
   runStarts: ReadonlySet<number> = new Set(),
@@ -134,7 +142,7 @@ export function svebFeatures(
       rrPrev / rrPrevPrev,
       rrPrev / rrNext,
     ];
-    const row = new Float64Array(SVEB_FEATURES.length);
+    const row = new Float64Array(BEAT_HEAD_FEATURES.length);
     let j = 0;
     for (const v of ratios) {
       const missing = !Number.isFinite(v) || v <= 0;
@@ -153,7 +161,7 @@ export function svebFeatures(
 }
 
 /** Class probabilities (N, S, V) of one feature row. */
-export function headProbabilities(head: SvebHead, row: ArrayLike<number>): number[] {
+export function headProbabilities(head: BeatHead, row: ArrayLike<number>): number[] {
   const k = head.bias.length;
   const logits = head.bias.slice();
   for (let f = 0; f < head.features.length; f++) {
@@ -166,32 +174,45 @@ export function headProbabilities(head: SvebHead, row: ArrayLike<number>): numbe
   return e.map((v) => v / sum);
 }
 
-/** The S probability of every beat of a record (see svebFeatures for the arguments). */
-export function svebProbabilities(
-  head: SvebHead,
+/** The class probabilities (N, S, V) of every beat of a record (see beatHeadFeatures). */
+export function headProbabilitiesOf(
+  head: BeatHead,
   beats: readonly HeadBeat[],
   fs: number,
   runStarts?: ReadonlySet<number>,
-): number[] {
-  const s = SVEB_HEAD_CLASSES.indexOf('S');
-  return svebFeatures(beats, fs, runStarts).map((row) => headProbabilities(head, row)[s]);
+): number[][] {
+  return beatHeadFeatures(beats, fs, runStarts).map((row) => headProbabilities(head, row));
 }
 
+/** The head's decision thresholds (a fitted head's, or candidates while choosing them). */
+export type HeadThresholds = Pick<BeatHead, 'threshold' | 'vThreshold' | 'vMaxCorrelation'>;
+
 /**
- * The head's S decision over a record's labels: a beat the V rule left N becomes S when its S
- * probability reaches the threshold and `irregular` (AF or flutter, or an irregular
- * neighbourhood) does not hold for it; every other S label becomes N (the segment model's APB
- * segments no longer make S beats).
+ * The head's decision over a record's beat-rule labels, from each beat's class probabilities
+ * (N, S, V) and QRS correlation: V where the rule says V, or where the V probability reaches
+ * `vThreshold` and the correlation is below `vMaxCorrelation`; else S where the S probability
+ * reaches `threshold` and `inAf` (AF or flutter) does not hold for the beat; else N — the
+ * segment model's APB segments no longer make S beats.
  */
-export function applySvebHead(
+export function applyBeatHead(
   labels: readonly AamiClass[],
-  sProbability: readonly number[],
-  threshold: number,
-  irregular?: readonly boolean[],
+  probabilities: readonly (readonly number[])[],
+  correlation: ArrayLike<number>,
+  t: HeadThresholds,
+  inAf?: readonly boolean[],
 ): AamiClass[] {
+  const [, s, v] = [0, 1, 2];
   return labels.map((label, i) => {
+    const p = probabilities[i];
     if (label === 'V') return 'V';
-    return sProbability[i] >= threshold && !irregular?.[i] ? 'S' : 'N';
+    if (
+      t.vThreshold !== undefined &&
+      p[v] >= t.vThreshold &&
+      (Number.isFinite(correlation[i]) ? correlation[i] : 1) < (t.vMaxCorrelation ?? 1)
+    ) {
+      return 'V';
+    }
+    return p[s] >= t.threshold && !inAf?.[i] ? 'S' : 'N';
   });
 }
 
@@ -208,17 +229,17 @@ export interface FitOptions {
  * Fits the softmax regression on feature rows and labels (0 N, 1 S, 2 V). Deterministic: zero
  * start, full batch, no random draw, so there is no seed to report.
  */
-export function fitSvebHead(
+export function fitBeatHead(
   rows: readonly ArrayLike<number>[],
   labels: readonly number[],
-  threshold: number,
+  thresholds: HeadThresholds,
   opts: FitOptions = {},
-): SvebHead {
-  const nF = SVEB_FEATURES.length;
-  const K = SVEB_HEAD_CLASSES.length;
+): BeatHead {
+  const nF = BEAT_HEAD_FEATURES.length;
+  const K = BEAT_HEAD_CLASSES.length;
   const n = rows.length;
   if (n === 0 || labels.length !== n) {
-    throw new BeatlensError('bad-input', `fitSvebHead: ${n} rows but ${labels.length} labels`);
+    throw new BeatlensError('bad-input', `fitBeatHead: ${n} rows but ${labels.length} labels`);
   }
   const mean = new Array<number>(nF).fill(0);
   const std = new Array<number>(nF).fill(0);
@@ -272,30 +293,30 @@ export function fitSvebHead(
     }
   }
   return {
-    format: SVEB_HEAD_FORMAT,
-    features: [...SVEB_FEATURES],
+    format: BEAT_HEAD_FORMAT,
+    features: [...BEAT_HEAD_FEATURES],
     mean,
     std,
     weights: Array.from({ length: nF }, (_, f) => Array.from(theta.subarray(f * K, f * K + K))),
     bias: Array.from(theta.subarray(nF * K, nF * K + K)),
-    threshold,
+    ...thresholds,
   };
 }
 
 /** Checks a parsed head file; `where` names it in the one-line error. */
-export function validateSvebHead(x: unknown, where: string): SvebHead {
-  const h = x as Partial<SvebHead> | null;
-  const nF = SVEB_FEATURES.length;
-  const K = SVEB_HEAD_CLASSES.length;
+export function validateBeatHead(x: unknown, where: string): BeatHead {
+  const h = x as Partial<BeatHead> | null;
+  const nF = BEAT_HEAD_FEATURES.length;
+  const K = BEAT_HEAD_CLASSES.length;
   const finite = (a: unknown, len: number): boolean =>
     Array.isArray(a) && a.length === len && a.every((v) => Number.isFinite(v));
-  if (!h || typeof h !== 'object' || h.format !== SVEB_HEAD_FORMAT) {
-    throw new BeatlensError('bad-input', `${where} is not a beatlens SVEB head (format)`);
+  if (!h || typeof h !== 'object' || h.format !== BEAT_HEAD_FORMAT) {
+    throw new BeatlensError('bad-input', `${where} is not a beatlens beat head (format)`);
   }
-  if (!Array.isArray(h.features) || h.features.join(',') !== SVEB_FEATURES.join(',')) {
+  if (!Array.isArray(h.features) || h.features.join(',') !== BEAT_HEAD_FEATURES.join(',')) {
     throw new BeatlensError(
       'bad-input',
-      `${where} was fitted on other features (${String(h.features?.length)} of ${nF}); refit it with scripts/train-sveb-head.ts`,
+      `${where} was fitted on other features (${String(h.features?.length)} of ${nF}); refit it with scripts/train-beat-head.ts`,
     );
   }
   if (
@@ -306,9 +327,14 @@ export function validateSvebHead(x: unknown, where: string): SvebHead {
     h.weights.length !== nF ||
     !h.weights.every((w) => finite(w, K)) ||
     !finite(h.bias, K) ||
-    !(Number.isFinite(h.threshold) && h.threshold! > 0 && h.threshold! < 1)
+    !(Number.isFinite(h.threshold) && h.threshold! > 0 && h.threshold! < 1) ||
+    (h.vThreshold !== undefined && !(h.vThreshold > 0 && h.vThreshold < 1)) ||
+    (h.vMaxCorrelation !== undefined && !(h.vMaxCorrelation > -1 && h.vMaxCorrelation <= 1))
   ) {
-    throw new BeatlensError('bad-input', `${where} has missing or non-finite parameters`);
+    throw new BeatlensError(
+      'bad-input',
+      `${where} has missing, non-finite or out-of-range parameters`,
+    );
   }
-  return h as SvebHead;
+  return h as BeatHead;
 }

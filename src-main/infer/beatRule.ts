@@ -163,3 +163,50 @@ export function rhythmFeatures(
     return { rrPrev, rrNext, prematurity: rrPrev / ref, compensation: rrNext / ref };
   });
 }
+
+/** More of the analysed beats than this S: no underlying rhythm left to be premature against. */
+export const MAX_SVEB_FRACTION = 0.9;
+
+/**
+ * The record-level check of a scan's labels: a result that cannot be is withdrawn and said, not
+ * reported. V beats differ from the dominant QRS by definition, so V labels on the record's
+ * largest morphology cluster when it holds most beats (the dominant morphology called ectopic:
+ * an unfamiliar lead or recorder, not a ventricular rhythm of that shape) go back to N; S labels
+ * on more than MAX_SVEB_FRACTION of the beats go back to N (premature against what?). Each
+ * withdrawal gives one warning naming the count, for review.
+ */
+export function withdrawImplausible(
+  recordId: string,
+  labels: readonly AamiClass[],
+  clusters: ArrayLike<number>,
+): { labels: AamiClass[]; warnings: string[] } {
+  const n = labels.length;
+  const out = labels.slice();
+  const warnings: string[] = [];
+  if (n === 0) return { labels: out, warnings };
+  const size = new Map<number, number>();
+  for (let i = 0; i < n; i++) size.set(clusters[i], (size.get(clusters[i]) ?? 0) + 1);
+  let dominant = clusters[0];
+  for (const [c, k] of size) if (k > size.get(dominant)!) dominant = c;
+  if (size.get(dominant)! > n / 2) {
+    const onDominant = out.filter((l, i) => l === 'V' && clusters[i] === dominant).length;
+    if (onDominant > 0) {
+      out.forEach((l, i) => {
+        if (l === 'V' && clusters[i] === dominant) out[i] = 'N';
+      });
+      warnings.push(
+        `record ${recordId}: ${onDominant} V labels fell on the dominant QRS morphology (${size.get(dominant)} of ${n} beats) and were withdrawn; review the record`,
+      );
+    }
+  }
+  const nS = out.filter((l) => l === 'S').length;
+  if (nS > MAX_SVEB_FRACTION * n) {
+    out.forEach((l, i) => {
+      if (l === 'S') out[i] = 'N';
+    });
+    warnings.push(
+      `record ${recordId}: ${nS} of ${n} beats came out S, which leaves no rhythm for them to be premature to; the S labels were withdrawn; review the record`,
+    );
+  }
+  return { labels: out, warnings };
+}

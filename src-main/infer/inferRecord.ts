@@ -48,6 +48,7 @@ import {
   isNormalClass,
   labelBeats,
   rhythmFeatures,
+  withdrawImplausible,
   type BeatRule,
 } from './beatRule';
 import {
@@ -59,6 +60,8 @@ import {
   type RecordQuality,
 } from './record-quality';
 
+import { irregularBeats } from '../ecg/rhythm-episodes';
+import { applyBeatHead, headProbabilitiesOf, type BeatHead } from './beat-head';
 
 export type { BeatRule } from './beatRule';
 
@@ -86,6 +89,11 @@ export interface ModelRunInfo {
   rhythmFreeCorrelation?: number;
   /** The training records' ranges of the quality statistics (record-quality.ts). */
   qualityBounds?: QualityBounds;
+  /**
+   * The beat head (beat-head.ts) that decides S, and adds V, from rhythm and morphology;
+   * absent: the beat rule alone (S: a premature beat in a segment the model called APB).
+   */
+  beatHead?: BeatHead;
 }
 
 /** The lowest sampling rate a record may have (the QRS detector and the 0.5–40 Hz band). */
@@ -624,12 +632,31 @@ export async function inferRecord(
     Object.assign(b, rhythm[i]);
     b.cluster = clusters[i];
   });
-  const labels = labelBeats(
+  const ruleLabels = labelBeats(
     beats,
     segments.map((s) => s.label),
     rule,
   );
-  beats.forEach((b, i) => (b.label = labels[i]));
+  // Inside AF or flutter no beat is S: an SVEB is premature against a regular rhythm.
+  const inAf = irregularBeats(
+    beats.map((b) => b.sample),
+    fsIn,
+    {},
+    { labels: ruleLabels, runStarts },
+  );
+  const head = opts.info?.beatHead;
+  const labels = head
+    ? applyBeatHead(
+        ruleLabels,
+        headProbabilitiesOf(head, beats, fsIn, runStarts),
+        beats.map((b) => b.correlation),
+        head,
+        inAf,
+      )
+    : ruleLabels.map((l, i) => (l === 'S' && inAf[i] ? 'N' : l));
+  const checked = withdrawImplausible(record.id, labels, clusters);
+  warnings.push(...checked.warnings);
+  beats.forEach((b, i) => (b.label = checked.labels[i]));
   if (normalClass < 0) {
     warnings.push(
       `the model's classes (${classes.join(', ')}) have no NORMAL class: every segment is called abnormal, so every segment flags a beat; train with --task normal-apb-pvc for a scan`,

@@ -28,6 +28,7 @@ import { loadModel, MANIFEST_FILE, readModelManifest, type ModelManifest } from 
 import type { BeatlensModel } from '../model/types';
 import { beatlensHome, projectRoot } from '../paths';
 import type { ModelRunInfo } from './inferRecord';
+import { validateBeatHead, type BeatHead } from './beat-head';
 import { parseQualityBounds } from './record-quality';
 
 /** The name of the shipped model the clinic scan and the app use when none is chosen. */
@@ -213,13 +214,31 @@ export async function loadModelAsset(
   ref?: string,
   libraryDir: string = modelLibraryDir(),
   shippedDir: string = defaultModelDir(),
+  /** beatHead false: the beat rule alone (the segment-labels-only variant). */
+  opts: { beatHead?: boolean } = {},
 ): Promise<{ model: BeatlensModel; info: ModelRunInfo; name: string; dir: string }> {
   const dir = resolveModelDir(ref, libraryDir, shippedDir);
   const manifest = readModelManifest(dir);
   const model = await loadModel(dir);
   const meta = manifest.meta ?? {};
   const name = typeof meta.name === 'string' ? meta.name : basename(dir);
-  return { model, info: runInfoOf(manifest), name, dir };
+  const beatHead = opts.beatHead === false ? undefined : shippedBeatHead();
+  return { model, info: { ...runInfoOf(manifest), ...(beatHead ? { beatHead } : {}) }, name, dir };
+}
+
+/** The shipped beat head (resources/beat-head/head.json, scripts/train-beat-head.ts). */
+export const BEAT_HEAD_PATH = resolve(projectRoot, 'resources', 'beat-head', 'head.json');
+
+/** The shipped beat head, checked; null where the file is absent. */
+export function shippedBeatHead(path: string = BEAT_HEAD_PATH): BeatHead | null {
+  if (!existsSync(path)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new BeatlensError('bad-input', `${path} is not valid JSON`);
+  }
+  return validateBeatHead(parsed, path);
 }
 
 export interface ImportModelOptions {

@@ -3,21 +3,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aamiClass } from '../../src-main/ecg/wfdb/annotations';
 import { readScanBeatsCsv } from '../../src-main/evaluate/scan';
-import { shippedSvebHead } from '../../src-main/infer/models';
+import { shippedBeatHead } from '../../src-main/infer/models';
 import {
-  applySvebHead,
-  fitSvebHead,
+  applyBeatHead,
+  fitBeatHead,
   headProbabilities,
-  SVEB_FEATURES,
-  svebFeatures,
-  svebProbabilities,
-  validateSvebHead,
+  BEAT_HEAD_FEATURES,
+  beatHeadFeatures,
+  headProbabilitiesOf,
+  validateBeatHead,
   type HeadBeat,
-} from '../../src-main/infer/sveb-head';
+} from '../../src-main/infer/beat-head';
 import { projectRoot } from '../../src-main/paths';
 
 const FS = 250;
-const col = (name: string): number => SVEB_FEATURES.indexOf(name);
+const col = (name: string): number => BEAT_HEAD_FEATURES.indexOf(name);
 
 /** Beats at a steady RR (s) with the given beats moved earlier by `early` × RR. */
 function rhythm(n: number, rr: number, early: Map<number, number>, cluster = 0): HeadBeat[] {
@@ -31,10 +31,10 @@ function rhythm(n: number, rr: number, early: Map<number, number>, cluster = 0):
   return out;
 }
 
-describe('svebFeatures', () => {
+describe('beatHeadFeatures', () => {
   it('a premature beat shows early against the median and the sinus reference; the others do not', () => {
     const beats = rhythm(40, 0.8, new Map([[20, 0.3]]));
-    const rows = svebFeatures(beats, FS);
+    const rows = beatHeadFeatures(beats, FS);
     expect(rows).toHaveLength(40);
     expect(rows[20][col('log_prematurity')]).toBeCloseTo(Math.log(0.7), 2);
     expect(rows[20][col('log_sinusPrematurity')]).toBeLessThan(Math.log(0.75));
@@ -50,8 +50,8 @@ describe('svebFeatures', () => {
   });
 
   it('depends on RR ratios only: the same rhythm at another rate and another fs gives the same rows', () => {
-    const a = svebFeatures(rhythm(30, 0.8, new Map([[12, 0.25]])), FS);
-    const b = svebFeatures(
+    const a = beatHeadFeatures(rhythm(30, 0.8, new Map([[12, 0.25]])), FS);
+    const b = beatHeadFeatures(
       rhythm(30, 0.8, new Map([[12, 0.25]])).map((x) => ({ ...x, sample: x.sample * 2 })),
       2 * FS,
     );
@@ -60,7 +60,7 @@ describe('svebFeatures', () => {
 
   it('measures no interval across a run start', () => {
     const beats = rhythm(30, 0.8, new Map());
-    const rows = svebFeatures(beats, FS, new Set([15]));
+    const rows = beatHeadFeatures(beats, FS, new Set([15]));
     expect(rows[15][col('missing_prematurity')]).toBe(1);
     expect(rows[14][col('missing_compensation')]).toBe(1);
   });
@@ -69,14 +69,14 @@ describe('svebFeatures', () => {
     const beats = rhythm(10, 0.8, new Map());
     beats[3].cluster = 1;
     const copy = JSON.stringify(beats);
-    const rows = svebFeatures(beats, FS);
+    const rows = beatHeadFeatures(beats, FS);
     expect(rows[3][col('cluster_share')]).toBeCloseTo(0.1, 6);
     expect(rows[4][col('cluster_share')]).toBeCloseTo(0.9, 6);
     expect(JSON.stringify(beats)).toBe(copy);
   });
 });
 
-describe('fitSvebHead', () => {
+describe('fitBeatHead', () => {
   it('learns premature beats of the dominant shape as S on one rhythm and finds them on another', () => {
     const make = (rr: number, every: number, n: number) => {
       const early = new Map<number, number>();
@@ -85,55 +85,78 @@ describe('fitSvebHead', () => {
       return { beats, y: beats.map((_, i) => (early.has(i) ? 1 : 0)) };
     };
     const train = make(0.8, 7, 400);
-    const head = fitSvebHead(svebFeatures(train.beats, FS), train.y, 0.5, { iterations: 300 });
+    const head = fitBeatHead(
+      beatHeadFeatures(train.beats, FS),
+      train.y,
+      { threshold: 0.5 },
+      { iterations: 300 },
+    );
     const test = make(1.1, 11, 300);
-    const p = svebProbabilities(head, test.beats, FS);
+    const p = headProbabilitiesOf(head, test.beats, FS);
     test.y.forEach((y, i) => {
       if (i < 2) return;
-      expect(p[i] >= 0.5 ? 1 : 0).toBe(y);
+      expect(p[i][1] >= 0.5 ? 1 : 0).toBe(y);
     });
-    expect(validateSvebHead(JSON.parse(JSON.stringify(head)), 'fitted head')).toBeTruthy();
+    expect(validateBeatHead(JSON.parse(JSON.stringify(head)), 'fitted head')).toBeTruthy();
     expect(
-      headProbabilities(head, svebFeatures(test.beats, FS)[0]).reduce((a, b) => a + b),
+      headProbabilities(head, beatHeadFeatures(test.beats, FS)[0]).reduce((a, b) => a + b),
     ).toBeCloseTo(1, 9);
   });
 
   it('refuses rows and labels of different lengths', () => {
-    expect(() => fitSvebHead([new Float64Array(SVEB_FEATURES.length)], [], 0.5)).toThrow(
-      /1 rows but 0 labels/,
-    );
+    expect(() =>
+      fitBeatHead([new Float64Array(BEAT_HEAD_FEATURES.length)], [], { threshold: 0.5 }),
+    ).toThrow(/1 rows but 0 labels/);
   });
 });
 
-describe('applySvebHead', () => {
-  it('keeps V, makes S at the threshold, never inside irregular beats, and drops the rule S', () => {
+describe('applyBeatHead', () => {
+  const pS = (s: number, v = 0): number[] => [1 - s - v, s, v];
+  it('keeps the rule V, makes S at the threshold, never inside AF, and drops the rule S', () => {
     expect(
-      applySvebHead(['N', 'V', 'N', 'S', 'N', 'N'], [0.9, 0.9, 0.5, 0.1, 0.49, 0.95], 0.5, [
-        false,
-        false,
-        false,
-        false,
-        false,
-        true,
-      ]),
+      applyBeatHead(
+        ['N', 'V', 'N', 'S', 'N', 'N'],
+        [0.9, 0.9, 0.5, 0.1, 0.49, 0.95].map((s) => pS(s)),
+        Array(6).fill(0.99),
+        { threshold: 0.5 },
+        [false, false, false, false, false, true],
+      ),
     ).toEqual(['S', 'V', 'S', 'N', 'N', 'N']);
   });
+  it('adds a V where its V probability reaches vThreshold and its QRS is unlike the dominant beat', () => {
+    const t = { threshold: 0.5, vThreshold: 0.9, vMaxCorrelation: 0.7 };
+    const probs = [pS(0, 0.95), pS(0, 0.95), pS(0, 0.85), pS(0.05, 0.95)];
+    expect(applyBeatHead(['N', 'N', 'N', 'N'], probs, [0.2, 0.8, 0.2, NaN], t)).toEqual([
+      'V',
+      'N', // looks like the dominant beat
+      'N', // not probable enough
+      'N', // unknown correlation counts as the dominant shape
+    ]);
+    // Without vThreshold the head adds no V.
+    expect(applyBeatHead(['N'], [pS(0, 1)], [0], { threshold: 0.5 })).toEqual(['N']);
+  });
 });
 
-describe('validateSvebHead', () => {
+describe('validateBeatHead', () => {
   it('refuses another format, other features and non-finite weights in one line', () => {
-    expect(() => validateSvebHead({ format: 'x' }, 'h.json')).toThrow(
-      /h.json is not a beatlens SVEB head/,
+    expect(() => validateBeatHead({ format: 'x' }, 'h.json')).toThrow(
+      /h.json is not a beatlens beat head/,
     );
-    const head = fitSvebHead([new Float64Array(SVEB_FEATURES.length).fill(1)], [0], 0.5, {
-      iterations: 2,
-    });
-    expect(() => validateSvebHead({ ...head, features: ['a'] }, 'h.json')).toThrow(
+    const head = fitBeatHead(
+      [new Float64Array(BEAT_HEAD_FEATURES.length).fill(1)],
+      [0],
+      { threshold: 0.5 },
+      {
+        iterations: 2,
+      },
+    );
+    expect(() => validateBeatHead({ ...head, features: ['a'] }, 'h.json')).toThrow(
       /other features/,
     );
     const w = head.weights.map((r) => r.slice());
     w[0][0] = NaN;
-    expect(() => validateSvebHead({ ...head, weights: w }, 'h.json')).toThrow(/non-finite/);
+    expect(() => validateBeatHead({ ...head, weights: w }, 'h.json')).toThrow(/non-finite/);
+    expect(() => validateBeatHead({ ...head, vThreshold: 2 }, 'h.json')).toThrow(/non-finite/);
   });
 });
 
@@ -143,10 +166,10 @@ describe.skipIf(!existsSync(ds2Csv))(
   'the shipped SVEB head on MIT-BIH record 100 (DS2, never fitted on)',
   () => {
     it('finds most of its 33 APBs and calls few of its 2,239 normal beats S', () => {
-      const head = shippedSvebHead();
+      const head = shippedBeatHead();
       expect(head).not.toBeNull();
       const scan = readScanBeatsCsv(ds2Csv, 360);
-      const p = svebProbabilities(head!, scan.beats, scan.fs, scan.runStarts);
+      const p = headProbabilitiesOf(head!, scan.beats, scan.fs, scan.runStarts).map((q) => q[1]);
       let tp = 0;
       let fp = 0;
       let nS = 0;

@@ -3,6 +3,7 @@ import {
   beatCandidate,
   labelBeats,
   rhythmFeatures,
+  withdrawImplausible,
   type RuleBeat,
 } from '../../src-main/infer/beatRule';
 
@@ -115,7 +116,54 @@ describe('labelBeats with the rhythm rule', () => {
   });
 
   it('leaves S and N alone', () => {
-    const beats = [beat({ segment: 0 }), beat({ segment: 1 })];
+    // (an S must be premature: the first beat comes at 0.8 of the local RR)
+    const beats = [beat({ segment: 0, prematurity: 0.8 }), beat({ segment: 1 })];
     expect(labelBeats(beats, ['APB', 'NORMAL'], rule)).toEqual(['S', 'N']);
+  });
+});
+
+describe('labelBeats: an S must be premature', () => {
+  it('keeps an APB-segment candidate S only when its RR before is under 0.9 × the local RR', () => {
+    const beats: RuleBeat[] = [0.7, 0.89, 0.9, 1.0, NaN].map((prematurity) => ({
+      score: 1,
+      correlation: 0.99,
+      segment: 0,
+      prematurity,
+      compensation: 1,
+      cluster: 0,
+    }));
+    expect(labelBeats(beats, ['APB'], { beatThreshold: 0.2 })).toEqual(['S', 'S', 'N', 'N', 'N']);
+  });
+});
+
+describe('withdrawImplausible', () => {
+  it('withdraws V labels on the dominant morphology and says so in one line', () => {
+    const labels = Array<'V' | 'N'>(10).fill('V');
+    labels[9] = 'N';
+    const clusters = [0, 0, 0, 0, 0, 0, 0, 1, 1, 0];
+    const r = withdrawImplausible('x', labels, clusters);
+    expect(r.labels).toEqual(['N', 'N', 'N', 'N', 'N', 'N', 'N', 'V', 'V', 'N']);
+    expect(r.warnings).toEqual([
+      'record x: 7 V labels fell on the dominant QRS morphology (8 of 10 beats) and were withdrawn; review the record',
+    ]);
+    expect(labels[0]).toBe('V'); // input not mutated
+  });
+  it('keeps bigeminy (the V cluster is not the dominant one) and a record of mostly S below 90 %', () => {
+    const big = Array.from({ length: 20 }, (_, i) => (i % 2 ? 'V' : 'N') as 'V' | 'N');
+    const r = withdrawImplausible(
+      'b',
+      big,
+      big.map((l) => (l === 'V' ? 1 : 0)),
+    );
+    expect(r.labels).toEqual(big);
+    expect(r.warnings).toEqual([]);
+    const s = Array.from({ length: 10 }, (_, i) => (i < 8 ? 'S' : 'N') as 'S' | 'N');
+    expect(withdrawImplausible('s', s, Array(10).fill(0)).labels).toEqual(s);
+  });
+  it('withdraws S labels on more than 90 % of the beats', () => {
+    const s = Array.from({ length: 20 }, (_, i) => (i < 19 ? 'S' : 'N') as 'S' | 'N');
+    const r = withdrawImplausible('s', s, Array(20).fill(0));
+    expect(r.labels).toEqual(Array(20).fill('N'));
+    expect(r.warnings[0]).toMatch(/19 of 20 beats came out S/);
   });
 });
