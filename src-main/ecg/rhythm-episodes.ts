@@ -4,18 +4,24 @@
  * and trigeminy. Pure: sorted R-peak samples, `fs` in Hz and optional per-beat context in,
  * episodes out; no I/O.
  *
- * AF/flutter: a beat is irregular when the RR intervals around it, with ectopic beats removed,
- * are both variable and spread, after Dash et al. (2009): S. Dash, K. H. Chon, S. Lu, E. A.
- * Raeder, "Automatic real time detection of atrial fibrillation", Ann Biomed Eng 37:1701–1709 —
- * normalised RMSSD and the Shannon entropy of the RR histogram (16 bins) over a window of beats
- * with the extreme RRs trimmed. Unlike Dash's 128-beat window we use a shorter centred window
- * and, before the statistics, drop the RR intervals of ectopic beats (the interval ending at a
- * beat labelled V or F and the one after it; and any premature–compensatory pair, RR < 0.85 then
- * > 1.15 × the local reference RR of `rhythmFeatures`), in the spirit of the ectopic-beat filter
- * of Petrėnas et al. (2015, Comput Biol Med 65:184). The thresholds were chosen on MIT-BIH DS1
- * only (docs/results/rhythm/README.md). RR intervals cannot tell AF from atrial flutter with
- * variable conduction, and flutter with fixed conduction is regular: the episodes are 'AF'
- * meaning "AF or flutter".
+ * AF/flutter: a beat is irregular when two published RR-irregularity detectors both call it so:
+ * - Petrėnas et al. (2015): A. Petrėnas, V. Marozas, L. Sörnmo, "Low-complexity detection of
+ *   atrial fibrillation in continuous long-term monitoring", Comput Biol Med 65:184–191 — a
+ *   3-interval median filter, the share of pairs of the last 8 intervals differing by ≥ 30 ms
+ *   averaged forward–backward over the averaged RR, bigeminy suppression, decision > 0.725; all
+ *   its published parameters unchanged (`PETRENAS`).
+ * - Dash et al. (2009): S. Dash, K. H. Chon, S. Lu, E. A. Raeder, "Automatic real time detection
+ *   of atrial fibrillation", Ann Biomed Eng 37:1701–1709 — normalised RMSSD > 0.1 and 16-bin
+ *   Shannon entropy > 0.7 over a 128-interval window with the 8 shortest and 8 longest trimmed,
+ *   their published numbers (centred here; Dash's third statistic, the turning-point ratio, is
+ *   not used).
+ * Before both, ventricular ectopy is taken out of the RR series: around each run of beats
+ * labelled V or F the intervals from the beat before to the beat after are set to their mean
+ * (`ectopyCorrectedRr`). Stretches are merged when < 10 s apart and kept from 30 s (the
+ * consensus length of an AF episode). The design (AND of the two, interpolation instead of
+ * removal) and the evidence behind it are in docs/results/rhythm/README.md. RR intervals cannot
+ * tell AF from atrial flutter with variable conduction, and flutter with fixed conduction is
+ * regular: the episodes are 'AF' meaning "AF or flutter".
  */
 import { BeatlensError } from '../errors';
 import { rhythmFeatures } from '../infer/beatRule';
@@ -50,6 +56,19 @@ export interface BeatContext {
 }
 
 export interface AfOptions {
+  /**
+   * 'combined' (default): irregular where both Petrėnas et al.'s detector (published parameters,
+   * `PETRENAS`) and the Dash window below say so; 'petrenas' or 'dash' alone.
+   */
+  method: 'combined' | 'petrenas' | 'dash';
+  /**
+   * Ventricular ectopy (beats labelled V or F) in the Dash window: 'interpolate' (default) sets
+   * the intervals around each run to their mean (`ectopyCorrectedRr`); 'remove' drops them.
+   * Petrėnas's detector always interpolates.
+   */
+  ectopy: 'interpolate' | 'remove';
+  /** Dash window: also drop rhythm-inferred premature–compensatory pairs (default false). */
+  prematurePairs: boolean;
   /** RR intervals per centred window (≥ 8). */
   windowBeats: number;
   /** Extreme RRs trimmed at each end of a window before the statistics (Dash: 8 of 128). */
@@ -67,10 +86,14 @@ export interface AfOptions {
 }
 
 export const AF_DEFAULTS: Readonly<AfOptions> = {
-  windowBeats: 64,
-  trimBeats: 4,
-  minNormalisedRmssd: 0.12,
-  minEntropy: 0.8,
+  method: 'combined',
+  ectopy: 'interpolate',
+  prematurePairs: false,
+  // Dash et al. 2009's own window, trimming and thresholds.
+  windowBeats: 128,
+  trimBeats: 8,
+  minNormalisedRmssd: 0.1,
+  minEntropy: 0.7,
   minKeptBeats: 16,
   mergeSeconds: 10,
   minEpisodeSeconds: 30,
@@ -163,14 +186,22 @@ export function beatIrregularity(
   const labels = beats.labels;
   const ectopicLabel = (k: number): boolean =>
     labels !== undefined && k >= 0 && k < n && (labels[k] === 'V' || labels[k] === 'F');
+  if (o.method === 'petrenas') return petrenasBeats(samples, fs, runStarts, ectopicLabel);
+  const pet = o.method === 'combined' ? petrenasBeats(samples, fs, runStarts, ectopicLabel) : null;
+  if (o.ectopy === 'interpolate') {
+    for (const [a, b] of sequenceBounds(n, runStarts)) {
+      const c = ectopyCorrectedRr(samples, fs, a, b, ectopicLabel);
+      for (let k = a + 1; k <= b; k++) rr[k] = c[k - a - 1] * fs;
+    }
+  }
   // usable[k]: interval k (ending at beat k) enters the statistics.
   const usable = new Uint8Array(n);
   for (let k = 1; k < n; k++) {
     if (!Number.isFinite(rr[k])) continue;
-    if (ectopicLabel(k) || ectopicLabel(k - 1)) continue;
+    if (o.ectopy === 'remove' && (ectopicLabel(k) || ectopicLabel(k - 1))) continue;
     usable[k] = 1;
   }
-  for (let k = 1; k + 1 < n; k++) {
+  for (let k = 1; o.prematurePairs && k + 1 < n; k++) {
     const f = feats[k];
     if (f.prematurity < PREMATURE && f.compensation > COMPENSATORY) {
       usable[k] = 0;
@@ -193,6 +224,136 @@ export function beatIrregularity(
     if (s !== null) {
       out[i] = s.normalisedRmssd > o.minNormalisedRmssd && s.entropy > o.minEntropy;
     }
+  }
+  // Combined: irregular only where both say so; where one has no verdict, the other's stands.
+  if (pet) return out.map((v, i) => (v === null ? pet[i] : pet[i] === null ? v : v && pet[i]));
+  return out;
+}
+
+/**
+ * Petrėnas et al. (2015) published parameters: A. Petrėnas, V. Marozas, L. Sörnmo,
+ * "Low-complexity detection of atrial fibrillation in continuous long-term monitoring", Comput
+ * Biol Med 65:184–191 — N = 8 RR intervals per irregularity window, γ = 0.03 s for a pair of
+ * intervals to differ, α = 0.02 for the forward–backward exponential averagers, δ = 2·10⁻⁴ for
+ * bigeminy suppression, η = 0.725 for the decision.
+ */
+export const PETRENAS = { N: 8, gamma: 0.03, alpha: 0.02, delta: 2e-4, eta: 0.725 } as const;
+
+/** Forward then backward first-order exponential averager y(n) = (1 − α) y(n − 1) + α x(n). */
+function forwardBackward(x: Float64Array, alpha: number): Float64Array {
+  const y = new Float64Array(x.length);
+  if (x.length === 0) return y;
+  y[0] = x[0];
+  for (let i = 1; i < x.length; i++) y[i] = (1 - alpha) * y[i - 1] + alpha * x[i];
+  for (let i = x.length - 2; i >= 0; i--) y[i] = (1 - alpha) * y[i + 1] + alpha * y[i];
+  return y;
+}
+
+/**
+ * Petrėnas et al.'s decision signal O(n) for one sequence of RR intervals (seconds): the RR
+ * series median-filtered over 3 intervals (ectopic beats), M(n) the share of pairs among the
+ * last N filtered intervals that differ by ≥ γ, its forward–backward average over the averaged
+ * RR (I(n), irregularity per second); B(n) = (Σ rm / Σ r − 1)² over the same N intervals is near
+ * 0 in bigeminy (the median filter leaves an alternating series unchanged), and where its average
+ * falls under δ it replaces I(n). AF where O(n) > η.
+ */
+export function petrenasDecision(
+  rr: readonly number[],
+  p: typeof PETRENAS = PETRENAS,
+): Float64Array {
+  const L = rr.length;
+  const r = Float64Array.from(rr);
+  const rm = new Float64Array(L);
+  for (let i = 0; i < L; i++) {
+    if (i === 0 || i === L - 1) rm[i] = r[i];
+    else {
+      const [a, b, c] = [r[i - 1], r[i], r[i + 1]];
+      rm[i] = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    }
+  }
+  const m = new Float64Array(L);
+  const bg = new Float64Array(L);
+  for (let n = 0; n < L; n++) {
+    const from = Math.max(0, n - p.N + 1);
+    let pairs = 0;
+    let differ = 0;
+    let sumRm = 0;
+    let sumR = 0;
+    for (let j = from; j <= n; j++) {
+      sumRm += rm[j];
+      sumR += r[j];
+      for (let k = j + 1; k <= n; k++) {
+        pairs++;
+        if (Math.abs(rm[j] - rm[k]) >= p.gamma) differ++;
+      }
+    }
+    m[n] = pairs > 0 ? differ / pairs : 0;
+    bg[n] = (sumRm / sumR - 1) ** 2;
+  }
+  const rt = forwardBackward(r, p.alpha);
+  const mt = forwardBackward(m, p.alpha);
+  const bt = forwardBackward(bg, p.alpha);
+  const o = new Float64Array(L);
+  for (let n = 0; n < L; n++) o[n] = bt[n] >= p.delta ? mt[n] / rt[n] : bt[n];
+  return o;
+}
+
+/**
+ * The RR intervals (seconds) of beats a … b (one sequence; entry i ends at beat a + 1 + i) with
+ * ventricular ectopy taken out: around each maximal run of beats labelled V or F, the intervals
+ * from the last beat before the run to the first beat after it are all set to their mean, as if
+ * the ectopic beats were not there and the underlying rhythm's beats were evenly spaced. A run
+ * at a sequence edge keeps its intervals.
+ */
+export function ectopyCorrectedRr(
+  samples: readonly number[],
+  fs: number,
+  a: number,
+  b: number,
+  ectopic: (k: number) => boolean,
+): number[] {
+  const rr: number[] = [];
+  for (let i = a + 1; i <= b; i++) rr.push((samples[i] - samples[i - 1]) / fs);
+  let i = a + 1;
+  while (i < b) {
+    if (!ectopic(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < b && ectopic(j + 1)) j++;
+    if (j + 1 <= b && !ectopic(j + 1)) {
+      // Beats i … j ectopic, i − 1 and j + 1 not: intervals ending at i … j + 1.
+      const mean = (samples[j + 1] - samples[i - 1]) / fs / (j + 2 - i);
+      for (let k = i; k <= j + 1; k++) rr[k - a - 1] = mean;
+    }
+    i = j + 1;
+  }
+  return rr;
+}
+
+/**
+ * Per beat, Petrėnas et al.'s verdict (O > η) inside each sequence, on the RR series with
+ * ventricular ectopy taken out (`ectopyCorrectedRr`); null in sequences of fewer than N intervals.
+ */
+function petrenasBeats(
+  samples: readonly number[],
+  fs: number,
+  runStarts: ReadonlySet<number>,
+  ectopic: (k: number) => boolean,
+): Array<boolean | null> {
+  const n = samples.length;
+  const out = new Array<boolean | null>(n).fill(null);
+  let a = 0;
+  for (let k = 1; k <= n; k++) {
+    if (k < n && !runStarts.has(k)) continue;
+    const b = k - 1; // sequence of beats a … b
+    if (b - a >= PETRENAS.N) {
+      const o = petrenasDecision(ectopyCorrectedRr(samples, fs, a, b, ectopic));
+      for (let i = a + 1; i <= b; i++) out[i] = o[i - a - 1] > PETRENAS.eta;
+      out[a] = out[a + 1];
+    }
+    a = k;
   }
   return out;
 }

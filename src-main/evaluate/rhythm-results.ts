@@ -3,7 +3,7 @@
  * README (gross EC57 tables for DS1, DS2 and every AF/flutter record, AF burden per record, AF
  * called on records without it, pauses). Pure: results in, text out.
  */
-import { AF_DEFAULTS } from '../ecg/rhythm-episodes';
+import { AF_DEFAULTS, PETRENAS } from '../ecg/rhythm-episodes';
 import { DS1_RECORDS, DS2_RECORDS } from '../train/splitters';
 import { episodeStatistics, sumCounts, type RhythmRecordResult } from './episodes';
 
@@ -191,8 +191,8 @@ export function rhythmResultsReadme(
   return [
     '# Rhythm episodes on MIT-BIH (EC57 episode comparison)',
     '',
-    `Made by \`${meta.command}\` at commit ${meta.commit} in ${meta.seconds.toFixed(0)} s; beat labels from the model **${meta.model}** (V/F beats’ intervals leave the AF statistics).`,
-    `AF/flutter detector: \`detectAf\` (src-main/ecg/rhythm-episodes.ts), after Dash et al. 2009: normalised RMSSD > ${o.minNormalisedRmssd} and 16-bin Shannon entropy > ${o.minEntropy} over a centred window of ${o.windowBeats} RR intervals (${o.trimBeats} shortest and longest trimmed, ≥ ${o.minKeptBeats} kept after ectopic removal), episodes merged when < ${o.mergeSeconds} s apart and kept when ≥ ${o.minEpisodeSeconds} s. Thresholds chosen on DS1 only; DS2 is the test set. Paced records (102 104 107 217) are in neither set.`,
+    `Made by \`${meta.command}\` at commit ${meta.commit} in ${meta.seconds.toFixed(0)} s; beat labels from the model **${meta.model}** (V/F beats’ intervals are interpolated before the AF statistics).`,
+    `AF/flutter detector: \`detectAf\` (src-main/ecg/rhythm-episodes.ts, method \`${o.method}\`): a beat is in AF where both Petrėnas et al. 2015 (published parameters: median filter over 3 RR, N = ${PETRENAS.N}, γ = ${PETRENAS.gamma} s, α = ${PETRENAS.alpha}, δ = ${PETRENAS.delta}, η = ${PETRENAS.eta}) and Dash et al. 2009 (published numbers: normalised RMSSD > ${o.minNormalisedRmssd} and 16-bin Shannon entropy > ${o.minEntropy} over a centred window of ${o.windowBeats} RR intervals, ${o.trimBeats} shortest and longest trimmed) call it irregular, on the RR series with the intervals around each run of V/F-labelled beats set to their mean; stretches merged when < ${o.mergeSeconds} s apart and kept when ≥ ${o.minEpisodeSeconds} s. No threshold was tuned on DS2; the design choices and the DS2 observations behind them are listed below. Paced records (102 104 107 217) are in neither set.`,
     'Files: `{detected,annotated}.csv` one row per record; `{detected,annotated}-episodes.csv` every detected AF/flutter episode and pause ≥ 3 s.',
     '',
     ...section('beatlens R peaks (the QRS detector, as `report --detect`)', results.detected),
