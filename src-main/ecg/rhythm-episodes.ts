@@ -225,8 +225,9 @@ export function beatIrregularity(
       out[i] = s.normalisedRmssd > o.minNormalisedRmssd && s.entropy > o.minEntropy;
     }
   }
-  // Combined: irregular only where both say so; where one has no verdict, the other's stands.
-  if (pet) return out.map((v, i) => (v === null ? pet[i] : pet[i] === null ? v : v && pet[i]));
+  // Combined: irregular only where both say so; no verdict where the Dash window has none (a
+  // sequence shorter than it), so a record shorter than the window gets none.
+  if (pet) return out.map((v, i) => (v === null ? null : v && pet[i] !== false));
   return out;
 }
 
