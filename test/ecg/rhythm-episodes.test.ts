@@ -10,11 +10,14 @@ import {
   beatIrregularity,
   beatsInside,
   detectAf,
+  ectopyCorrectedRr,
   ectopyEpisodes,
   fillUndecided,
   findPauses,
   hasRhythmVerdict,
   irregularBeats,
+  PETRENAS,
+  petrenasDecision,
   rateEpisodes,
 } from '../../src-main/ecg/rhythm-episodes';
 import { readBeats } from '../../src-main/ecg/wfdb/annotations';
@@ -120,6 +123,67 @@ describe('detectAf on synthetic RR series', () => {
     expect(() => detectAf([10, 5], FS)).toThrow(BeatlensError);
     expect(() => detectAf([1, 2, 3], FS, {}, { labels: ['N'] })).toThrow(/labels for 3 R peaks/);
     expect(() => detectAf([1, 2, 3], 0)).toThrow(/fs=0/);
+  });
+});
+
+describe('the two detectors and ectopy correction', () => {
+  it('ectopyCorrectedRr sets the intervals around each V/F run to their mean, edges kept', () => {
+    // Beats 0..6; beat 2 is V (0.5 then 1.1 → 0.8, 0.8); beats 4-5 are a V run (3 intervals).
+    const s = peaks([0.8, 0.5, 1.1, 0.4, 0.4, 1.6]);
+    const lab = ['N', 'N', 'V', 'N', 'V', 'V', 'N'];
+    const rr = ectopyCorrectedRr(s, FS, 0, 6, (k) => lab[k] === 'V');
+    expect(rr.map((x) => +x.toFixed(3))).toEqual([0.8, 0.8, 0.8, 0.8, 0.8, 0.8]);
+    // A run at the sequence's end has no beat after it: its intervals stay.
+    const edge = ectopyCorrectedRr(s, FS, 0, 6, (k) => k === 6);
+    expect(edge[5]).toBeCloseTo(1.6, 9);
+  });
+
+  it('petrenasDecision: high in irregular RR, near 0 in regular and bigeminal RR (its published numbers)', () => {
+    expect(PETRENAS).toEqual({ N: 8, gamma: 0.03, alpha: 0.02, delta: 2e-4, eta: 0.725 });
+    const r = rng(4);
+    const af = petrenasDecision(repeat(300, () => 0.4 + 0.6 * r()));
+    const regular = petrenasDecision(repeat(300, () => 0.8));
+    const bigeminy = petrenasDecision(repeat(300, (i) => (i % 2 === 0 ? 0.5 : 1.1)));
+    expect(Math.min(...af.slice(80, 220))).toBeGreaterThan(PETRENAS.eta);
+    expect(Math.max(...regular)).toBeLessThan(0.01);
+    expect(Math.max(...bigeminy)).toBeLessThan(PETRENAS.eta);
+  });
+
+  it('AF with frequent V beats stays AF (their intervals interpolated, not removed)', () => {
+    const r = rng(5);
+    const rr: number[] = [];
+    const labels = ['N'];
+    for (let i = 0; i < 400; i++) {
+      if (i % 4 === 3) {
+        // A PVC: short coupling then the next AF interval.
+        rr.push(0.4);
+        labels.push('V');
+      } else {
+        rr.push(0.5 + 0.6 * r());
+        labels.push('N');
+      }
+    }
+    const s = peaks(rr);
+    const eps = detectAf(s, FS, {}, { labels });
+    expect(eps).toHaveLength(1);
+    expect(eps[0].durationSeconds).toBeGreaterThan(0.8 * ((s[400] - s[0]) / FS));
+  });
+
+  it('the combined verdict is irregular only where Petrėnas and Dash both are', () => {
+    // Skewed beat-to-beat variability near both detectors' thresholds.
+    const r = rng(6);
+    const s = peaks(repeat(600, () => 0.6 + 0.25 * r() ** 3));
+    const both = beatIrregularity(s, FS);
+    const pet = beatIrregularity(s, FS, { method: 'petrenas' });
+    const dash = beatIrregularity(s, FS, { method: 'dash' });
+    expect(both.some((v) => v === true)).toBe(true);
+    expect(dash.filter((v) => v === true).length).toBeGreaterThan(
+      both.filter((v) => v === true).length,
+    );
+    both.forEach((v, i) => {
+      if (v === true) expect([pet[i], dash[i]]).toEqual([true, true]);
+      if (v === false) expect(pet[i] === false || dash[i] === false).toBe(true);
+    });
   });
 });
 
