@@ -32,6 +32,7 @@ const PURE = [
   'src-main/train/splitters.ts',
   'src-main/evaluate/agreement.ts',
   'src-main/evaluate/localisation.ts',
+  'src-main/infer/beat-scores.ts',
 ];
 /** Globals of a browser page or of Node, which pure modules may not touch. */
 const PROCESS_GLOBALS = [

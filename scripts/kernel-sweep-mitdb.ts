@@ -1,7 +1,7 @@
 /**
  * The paper's kernel-size sweep (its Fig. 5: window-pooling kernels of 50–300 samples at 360 Hz)
  * on MIT-BIH, for patients the model never saw: one DS1 → DS2 (de Chazal) row of the Table 1 runs
- * (src-main/evaluate/mitdbResults.ts, MITDB_ROWS; by default the paper's joint L2) trained on DS1
+ * (src-main/experiments/mitdb-results.ts, MITDB_ROWS; by default the paper's joint L2) trained on DS1
  * and tested on DS2 once per kernel, at 180 Hz (kernels 25–150 samples there), with the Table 1
  * settings. For `--method mil` rows the kernel is the width of the MIL attention's box mean. Each
  * kernel is one resumable `beatlens cv mitdb --protocol inter-patient --kernel k` job, two at a
@@ -34,7 +34,7 @@ import {
   scoreRowFolds,
   writeRowFoldCsvs,
   type MitdbRow,
-} from '../src-main/evaluate/mitdbResults';
+} from '../src-main/experiments/mitdb-results';
 import { sweepSvg } from '../src-main/evaluate/report';
 import { initBackend } from '../src-main/model/backend';
 import { codeVersion } from '../src-main/train/codeVersion';

@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MITDB_ROWS, rowCvArgs, rowName, rowRunDir } from '../src-main/evaluate/mitdbResults';
+import { MITDB_ROWS, rowCvArgs, rowName, rowRunDir } from '../src-main/experiments/mitdb-results';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'beatlens.mjs');

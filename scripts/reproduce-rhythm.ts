@@ -18,7 +18,7 @@ import {
   rhythmEpisodesCsv,
   rhythmRecordsCsv,
   rhythmResultsReadme,
-} from '../src-main/evaluate/rhythm-results';
+} from '../src-main/experiments/rhythm-results';
 import { sequenceStarts } from '../src-main/ecg/rhythm-episodes';
 import { loadRecordFile } from '../src-main/ecg/import/load';
 import { readWfdbAnnotations } from '../src-main/ecg/wfdb/annotations';

@@ -25,7 +25,7 @@ import {
   scoreRowFolds,
   writeRowFoldCsvs,
   type MitdbRow,
-} from '../src-main/evaluate/mitdbResults';
+} from '../src-main/experiments/mitdb-results';
 import { initBackend } from '../src-main/model/backend';
 import type { LocalisationSummary } from '../src-main/evaluate/localisation';
 import { codeVersion, type CodeVersion } from '../src-main/train/codeVersion';

@@ -18,7 +18,7 @@ import {
   NORMAL_PER_RECORD,
   rowName,
   rowRunDir,
-} from '../src-main/evaluate/mitdbResults';
+} from '../src-main/experiments/mitdb-results';
 import { amendModelMeta } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { loadModel, type ModelManifest } from '../src-main/model/weights';

@@ -18,12 +18,13 @@ import { openStore } from '../store';
 import { getPreset } from '../train/presets';
 import { SWEEPS, runAblation, type AblationResult, type SweepName } from '../evaluate/ablate';
 import { evaluateCvRunDir } from '../evaluate/cvRun';
-import { mitdbTablesMarkdown, writeMitdbResults } from '../evaluate/mitdbResults';
+import { mitdbTablesMarkdown, writeMitdbResults } from '../experiments/mitdb-results';
 import { localisationMetrics, type LocalisationSummary } from '../evaluate/localisation';
 import { MAP_SOURCES, type MapSource } from '../evaluate/pipeline';
 import { foldLocalisationMarkdown, writeAblationReport, writeJson } from '../evaluate/output';
 import { ablationMarkdown } from '../evaluate/report';
-import { detectQrs, matchBeats } from '../evaluate/qrs';
+import { detectQrs } from '../ecg/qrs';
+import { matchBeats } from '../evaluate/beat-match';
 import { scanBeatsCsv, scanRecord } from '../evaluate/scan';
 import {
   exportModel,

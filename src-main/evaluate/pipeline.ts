@@ -15,7 +15,7 @@ import {
   type LocalisationSummary,
   type SegmentLocalisation,
 } from './localisation';
-import { saliencyMaps, type SaliencyMethod } from './saliency';
+import { saliencyMaps, type SaliencyMethod } from '../model/saliency';
 
 export type MapSource = 'attention' | SaliencyMethod;
 export const MAP_SOURCES: readonly MapSource[] = ['attention', 'gradxinput', 'gradcam'];

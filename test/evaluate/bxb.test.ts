@@ -27,7 +27,8 @@ import {
   type BxbStatistics,
 } from '../../src-main/evaluate/bxb';
 import { evaluateBeatFiles, readBxbReference } from '../../src-main/evaluate/bxb-files';
-import { detectQrs, matchBeats } from '../../src-main/evaluate/qrs';
+import { detectQrs } from '../../src-main/ecg/qrs';
+import { matchBeats } from '../../src-main/evaluate/beat-match';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
 import { dataset } from '../helpers/data';
 

@@ -5,7 +5,7 @@ import {
   prematurity,
   prematurityMap,
 } from '../../src-main/evaluate/controls';
-import { beatScores } from '../../src-main/evaluate/localisation';
+import { beatScores } from '../../src-main/infer/beat-scores';
 import type { SegmentBeat } from '../../src-main/ecg/types';
 
 describe('control maps', () => {

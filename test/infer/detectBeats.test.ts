@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
-import { detectQrs } from '../../src-main/evaluate/qrs';
+import { detectQrs } from '../../src-main/ecg/qrs';
 import { DETECT_CHUNK_SECONDS, detectBeats } from '../../src-main/infer/inferRecord';
 
 describe('detectBeats on a record longer than one detector chunk', () => {

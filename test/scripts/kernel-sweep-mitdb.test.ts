@@ -9,7 +9,7 @@ import {
   sweepRow,
   sweepRunDir,
 } from '../../scripts/kernel-sweep-mitdb';
-import { NORMAL_PER_RECORD } from '../../src-main/evaluate/mitdbResults';
+import { NORMAL_PER_RECORD } from '../../src-main/experiments/mitdb-results';
 
 const root = resolve(import.meta.dirname, '..', '..');
 

@@ -3,7 +3,7 @@ import { defaultModelConfig } from '../../src-main/model/config';
 import { createModel } from '../../src-main/model/registry';
 import { tf } from '../../src-main/model/tf';
 import type { BeatlensModel } from '../../src-main/model/types';
-import { gradCam, gradientTimesInput } from '../../src-main/evaluate/saliency';
+import { gradCam, gradientTimesInput } from '../../src-main/model/saliency';
 
 /**
  * A hand-checkable model: logits = logSoftmax([Σ_t Σ_c F[t,c]·v[c] / T, 0]) with feature map

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prematurity } from '../../src-main/evaluate/controls';
 import { auroc } from '../../src-main/evaluate/localisation';
-import { MITDB_ROWS, rowName, writeMitdbResults } from '../../src-main/evaluate/mitdbResults';
+import { MITDB_ROWS, rowName, writeMitdbResults } from '../../src-main/experiments/mitdb-results';
 import { classificationMetrics } from '../../src-main/train/metrics';
 import { runCli as cli } from '../helpers/cli';
 import { dataset } from '../helpers/data';

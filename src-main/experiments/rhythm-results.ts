@@ -5,7 +5,7 @@
  */
 import { AF_DEFAULTS, PETRENAS } from '../ecg/rhythm-episodes';
 import { DS1_RECORDS, DS2_RECORDS } from '../train/splitters';
-import { episodeStatistics, sumCounts, type RhythmRecordResult } from './episodes';
+import { episodeStatistics, sumCounts, type RhythmRecordResult } from '../evaluate/episodes';
 
 const pct = (x: number | null): string => (x === null ? '–' : (100 * x).toFixed(1));
 const num = (x: number, d = 1): string => x.toFixed(d);

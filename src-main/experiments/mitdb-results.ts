@@ -10,7 +10,7 @@
  *   docs/results/mitdb/<protocol>/<method>-<pooling>/curves.svg   (per-epoch validation curves)
  *   docs/results/mitdb/README.md   (the tables) and the README's Table 1 between its markers
  *
- * `score` is the beat's localisation score as src-main/evaluate/localisation.ts defines it (mean
+ * `score` is the beat's localisation score as src-main/infer/beat-scores.ts defines it (mean
  * of the map over 0.3 × local RR around the R peak): the attention for joint and cascaded
  * models, gradient × input for the classifier. Offsets and samples count at the dataset's rate
  * (summary.json → sampleFs).
@@ -52,17 +52,17 @@ import {
 } from '../train/metrics';
 import { ecgDescription, NORMAL_PER_RECORD } from '../train/taskData';
 import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
-import { energyMap, halfBeatShift, prematurityMap } from './controls';
-import { datasetOfRun, evaluateCvFolds, type FoldMaps } from './cvRun';
-import { scoreMaps } from './pipeline';
+import { energyMap, halfBeatShift, prematurityMap } from '../evaluate/controls';
+import { datasetOfRun, evaluateCvFolds, type FoldMaps } from '../evaluate/cvRun';
+import { scoreMaps } from '../evaluate/pipeline';
 import {
   summariseFolds,
   summariseSegments,
   type LocalisationSummary,
   type SegmentLocalisation,
-} from './localisation';
-import { pickExamples } from './ablate';
-import { curvesSeriesSvg, exampleSvg } from './report';
+} from '../evaluate/localisation';
+import { pickExamples } from '../evaluate/ablate';
+import { curvesSeriesSvg, exampleSvg } from '../evaluate/report';
 
 /** One row of the MIT-BIH tables. `pooling` is 'none' for the classifier (it has no attention). */
 export interface MitdbRow {
