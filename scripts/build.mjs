@@ -3,7 +3,7 @@
  * Builds the app: main process, preload and the browser-serve entry with esbuild (CommonJS for
  * Electron; ESM for the Node server), and the renderer with Vite.
  * The cross-validation fold worker is bundled too (fold-worker.cjs), since a packaged app has no
- * TypeScript sources or tsx to fork foldWorker.ts with (see foldWorkerLaunch in
+ * TypeScript sources or tsx to fork fold-worker.ts with (see foldWorkerLaunch in
  * src-main/train/workers.ts).
  * Usage: node scripts/build.mjs [--renderer-only|--main-only] [--main-outdir DIR]
  */
@@ -33,7 +33,7 @@ if (only !== '--renderer-only') {
       main: resolve(root, 'src-main/main.ts'),
       preload: resolve(root, 'src-main/preload.ts'),
       'job-worker': resolve(root, 'src-main/app/job-worker.ts'),
-      'fold-worker': resolve(root, 'src-main/train/foldWorker.ts'),
+      'fold-worker': resolve(root, 'src-main/train/fold-worker.ts'),
     },
     outdir: mainOutdir,
     outExtension: { '.js': '.cjs' },

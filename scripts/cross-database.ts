@@ -25,8 +25,8 @@ import { readBeats } from '../src-main/ecg/wfdb/annotations';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { codeVersion } from '../src-main/train/codeVersion';
-import { writeFileAtomic } from '../src-main/train/runInfo';
+import { codeVersion } from '../src-main/train/code-version';
+import { writeFileAtomic } from '../src-main/train/run-info';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

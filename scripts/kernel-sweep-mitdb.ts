@@ -24,7 +24,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { datasetOfRun } from '../src-main/evaluate/cvRun';
+import { datasetOfRun } from '../src-main/evaluate/cv-run';
 import {
   methodLabel,
   MITDB_ROWS,
@@ -37,10 +37,10 @@ import {
 } from '../src-main/experiments/mitdb-results';
 import { sweepSvg } from '../src-main/evaluate/report';
 import { initBackend } from '../src-main/model/backend';
-import { codeVersion } from '../src-main/train/codeVersion';
+import { codeVersion } from '../src-main/train/code-version';
 import type { LocalisationSummary } from '../src-main/evaluate/localisation';
-import { readFoldResult } from '../src-main/train/crossValidation';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { readFoldResult } from '../src-main/train/cross-validation';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { runCliJobs } from './cli-jobs';
 
 /** The row swept without `--row`: the paper's joint L2 (its folders are the sweep's roots). */

@@ -20,8 +20,8 @@ import { loadRecordFile } from '../src-main/ecg/import/load';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { codeVersion } from '../src-main/train/codeVersion';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { codeVersion } from '../src-main/train/code-version';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { DS2_RECORDS } from '../src-main/train/splitters';
 
 function arg(name: string): string | undefined {
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const readme = [
     '# MIT-BIH DS2, beat by beat',
     '',
-    `Model: **${name}** (\`${dir.replace(root + '/', '')}\`), classes ${model.config.classes.join('/')}, ${model.config.method}, ${model.config.nLeads} leads at ${model.config.fs} Hz; beat rule (src-main/infer/beatRule.ts): threshold τ = ${info.beatThreshold ?? 0.5}, QRS correlation bound ρ = ${info.maxCorrelation ?? 'none'}, prematurity bound p = ${info.maxPrematurity ?? 'none'}, pause bound c = ${info.minCompensation ?? 'none'}.`,
+    `Model: **${name}** (\`${dir.replace(root + '/', '')}\`), classes ${model.config.classes.join('/')}, ${model.config.method}, ${model.config.nLeads} leads at ${model.config.fs} Hz; beat rule (src-main/infer/beat-rule.ts): threshold τ = ${info.beatThreshold ?? 0.5}, QRS correlation bound ρ = ${info.maxCorrelation ?? 'none'}, prematurity bound p = ${info.maxPrematurity ?? 'none'}, pause bound c = ${info.minCompensation ?? 'none'}.`,
     `Made by \`npm run reproduce:ds2-beats${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     'Per record: one beats CSV per mode (`sample` at 360 Hz, `label` N/S/V, the beat score, the segment',
     'class and probabilities, RR intervals and their ratios to the local RR, the morphology cluster,',

@@ -22,12 +22,12 @@ import {
 import { sequenceStarts } from '../src-main/ecg/rhythm-episodes';
 import { loadRecordFile } from '../src-main/ecg/import/load';
 import { readWfdbAnnotations } from '../src-main/ecg/wfdb/annotations';
-import { inferRecord } from '../src-main/infer/inferRecord';
+import { inferRecord } from '../src-main/infer/infer-record';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { codeVersion } from '../src-main/train/codeVersion';
-import { writeFileAtomic } from '../src-main/train/runInfo';
+import { codeVersion } from '../src-main/train/code-version';
+import { writeFileAtomic } from '../src-main/train/run-info';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

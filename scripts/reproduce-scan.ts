@@ -43,8 +43,8 @@ import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { codeVersion } from '../src-main/train/codeVersion';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { codeVersion } from '../src-main/train/code-version';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { DS2_RECORDS } from '../src-main/train/splitters';
 
 function arg(name: string): string | undefined {

@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { datasetOfRun } from '../src-main/evaluate/cvRun';
+import { datasetOfRun } from '../src-main/evaluate/cv-run';
 import {
   localisationByClass,
   MITDB_ROWS,
@@ -28,9 +28,9 @@ import {
 } from '../src-main/experiments/mitdb-results';
 import { initBackend } from '../src-main/model/backend';
 import type { LocalisationSummary } from '../src-main/evaluate/localisation';
-import { codeVersion, type CodeVersion } from '../src-main/train/codeVersion';
-import { readFoldResult } from '../src-main/train/crossValidation';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { codeVersion, type CodeVersion } from '../src-main/train/code-version';
+import { readFoldResult } from '../src-main/train/cross-validation';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { runCliJobs } from './cli-jobs';
 
 function arg(name: string): string | undefined {

@@ -38,8 +38,8 @@ import {
   type HeadThresholds,
 } from '../src-main/infer/beat-head';
 import { dataRoot } from '../src-main/paths';
-import { codeVersion } from '../src-main/train/codeVersion';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { codeVersion } from '../src-main/train/code-version';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { DS1_RECORDS } from '../src-main/train/splitters';
 
 function arg(name: string): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Chooses a model's beat rule (src-main/infer/beatRule.ts) on its own training records (MIT-BIH
+ * Chooses a model's beat rule (src-main/infer/beat-rule.ts) on its own training records (MIT-BIH
  * DS1 for the shipped model), never on the test records: each DS1 record is scanned once with
  * its annotated beats, then for every threshold τ, correlation bound ρ, prematurity bound p,
  * compensation bound c and rhythm-free correlation f the rule labels the beats and they are
@@ -28,11 +28,11 @@ import {
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
 import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadRecordFile } from '../src-main/ecg/import/load';
-import { labelBeats, type BeatRule } from '../src-main/infer/beatRule';
+import { labelBeats, type BeatRule } from '../src-main/infer/beat-rule';
 import { loadModelAsset } from '../src-main/infer/models';
 import { initBackend } from '../src-main/model/backend';
 import { dataRoot } from '../src-main/paths';
-import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/runInfo';
+import { writeFileAtomic, writeJsonAtomic } from '../src-main/train/run-info';
 import { DS1_RECORDS } from '../src-main/train/splitters';
 
 function arg(name: string): string | undefined {

@@ -4,7 +4,7 @@
  * scans). Plain structured-clone data only.
  */
 import type { AamiClass, EcgRecord, Beat } from '../ecg/types';
-import type { Protocol } from '../train/crossValidation';
+import type { Protocol } from '../train/cross-validation';
 import type { TrainFold, TrainProgress } from '../ipc/contract';
 import type { RecordMaps } from './record-maps';
 

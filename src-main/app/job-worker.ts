@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { isBeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { MITDB_SECOND_LEADS } from '../ecg/prepare';
-import { inputChannelsLabel } from '../ecg/rhythmChannels';
+import { inputChannelsLabel } from '../ecg/rhythm-channels';
 import { initBackend } from '../model/backend';
 import { getPreset } from '../train/presets';
 import { rocCurve } from '../train/metrics';
 import { loadNamedDataset } from '../train/datasets';
-import { loadTaskDataset, NORMAL_PER_RECORD, withRhythm } from '../train/taskData';
+import { loadTaskDataset, NORMAL_PER_RECORD, withRhythm } from '../train/task-data';
 import {
   planFolds,
   readFoldPredictions,
@@ -26,7 +26,7 @@ import {
   type CvConfig,
   type CvEvent,
   type FoldResult,
-} from '../train/crossValidation';
+} from '../train/cross-validation';
 import { scanRecord } from '../evaluate/scan';
 import { importModel, loadModelAsset } from '../infer/models';
 import { openStore } from '../store/index';

@@ -13,7 +13,7 @@ import {
   type InferRecordOptions,
   type ModelRunInfo,
   type RecordInference,
-} from '../infer/inferRecord';
+} from '../infer/infer-record';
 import { bucketMax } from './decimate';
 
 export interface RecordMaps {

@@ -6,7 +6,7 @@
  * records (the shipped model: DS1), those records.
  */
 import { parseMitdbDescription } from '../train/datasets';
-import { ecgDescription } from '../train/taskData';
+import { ecgDescription } from '../train/task-data';
 
 export interface TrainingExclusion {
   /** Whether the model says what it trained on (a study over a model that does not is refused). */

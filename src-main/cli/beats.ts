@@ -14,7 +14,7 @@ import {
 } from '../evaluate/bxb-files';
 import { bxbSummaryCsv, bxbSummaryJson, formatBxbTable } from '../evaluate/bxb-report';
 import { writeJson } from '../evaluate/output';
-import { writeFileAtomic } from '../train/runInfo';
+import { writeFileAtomic } from '../train/run-info';
 
 interface BeatsFlags {
   ref?: string;

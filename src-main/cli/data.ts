@@ -18,7 +18,7 @@ import type { SyntheticTask } from '../ecg/synthetic';
 import { BeatlensError } from '../errors';
 import { dataRoot, defaultStorePath } from '../paths';
 import { openStore, type Store, type StoredRecord } from '../store';
-import { writeFileAtomic } from '../train/runInfo';
+import { writeFileAtomic } from '../train/run-info';
 import {
   comparePaperCounts,
   expandImportPaths,

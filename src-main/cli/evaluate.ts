@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { segmentsToDataset } from '../ecg/segments';
 import { prepareMitdb } from '../ecg/prepare';
-import { inputChannelsLabel } from '../ecg/rhythmChannels';
+import { inputChannelsLabel } from '../ecg/rhythm-channels';
 import { synthesizeDataset } from '../ecg/synthetic';
 import { loadRecordFile } from '../ecg/import/load';
 import { BeatlensError } from '../errors';
@@ -17,7 +17,7 @@ import { dataRoot, defaultStorePath } from '../paths';
 import { openStore } from '../store';
 import { getPreset } from '../train/presets';
 import { SWEEPS, runAblation, type AblationResult, type SweepName } from '../evaluate/ablate';
-import { evaluateCvRunDir } from '../evaluate/cvRun';
+import { evaluateCvRunDir } from '../evaluate/cv-run';
 import { mitdbTablesMarkdown, writeMitdbResults } from '../experiments/mitdb-results';
 import { localisationMetrics, type LocalisationSummary } from '../evaluate/localisation';
 import { MAP_SOURCES, type MapSource } from '../evaluate/pipeline';
@@ -33,7 +33,7 @@ import {
   loadModelAsset,
   modelLibraryDir,
 } from '../infer/models';
-import { writeFileAtomic } from '../train/runInfo';
+import { writeFileAtomic } from '../train/run-info';
 
 /** h:mm:ss.s */
 const fmtTime = (seconds: number): string => {

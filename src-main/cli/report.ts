@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { loadRecordFile } from '../ecg/import/load';
 import { BeatlensError } from '../errors';
-import { inferRecord } from '../infer/inferRecord';
+import { inferRecord } from '../infer/infer-record';
 import { loadModelAsset, resolveModelDir } from '../infer/models';
 import { initBackend, type BackendPreference } from '../model/backend';
 import { readModelManifest } from '../model/weights';
@@ -22,7 +22,7 @@ import { buildHolterReport, machineLabels, reportModel } from '../holter/report'
 import { reportHtml } from '../holter/report-html';
 import { defaultPdfPrinter } from '../holter/pdf';
 import { timeLabel } from '../holter/burden';
-import { writeFileAtomic } from '../train/runInfo';
+import { writeFileAtomic } from '../train/run-info';
 import { checkReviewerName } from '../store/report-signoffs';
 
 interface ReportFlags {

@@ -12,7 +12,7 @@ import { formatMitAnnotations, writeWfdbAnnotations } from '../ecg/wfdb/annotati
 import { BeatlensError } from '../errors';
 import { defaultStorePath } from '../paths';
 import { effectiveLabels, openStore } from '../store/index';
-import { writeFileAtomic } from '../train/runInfo';
+import { writeFileAtomic } from '../train/run-info';
 
 const FORMATS = ['wfdb', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];

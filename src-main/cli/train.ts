@@ -19,8 +19,8 @@ import {
   type CvEvent,
   type CvResult,
   type Protocol,
-} from '../train/crossValidation';
-import { loadTaskDataset } from '../train/taskData';
+} from '../train/cross-validation';
+import { loadTaskDataset } from '../train/task-data';
 import { DS1_RECORDS, DS2_RECORDS } from '../train/splitters';
 import { fitFinalModel } from '../train/fit';
 import { predictRecord } from '../train/predict';

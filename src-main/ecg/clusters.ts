@@ -1,6 +1,6 @@
 /**
  * Beat morphology: the one clustering of beats by QRS shape and the one Pearson correlation of
- * beat shapes, used by the scan's beat rule (src-main/infer/beatRule.ts, inferRecord.ts) and by
+ * beat shapes, used by the scan's beat rule (src-main/infer/beat-rule.ts, infer-record.ts) and by
  * the review's template view (src-main/ecg/templates.ts).
  */
 

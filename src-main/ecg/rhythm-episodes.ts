@@ -24,7 +24,7 @@
  * regular: the episodes are 'AF' meaning "AF or flutter".
  */
 import { BeatlensError } from '../errors';
-import { rhythmFeatures } from '../infer/beatRule';
+import { rhythmFeatures } from '../infer/beat-rule';
 
 export type RhythmKind =
   'AF' | 'pause' | 'bradycardia' | 'tachycardia' | 'VT' | 'SVT' | 'bigeminy' | 'trigeminy';

@@ -192,7 +192,7 @@ function resolveTask(task: TaskName | TaskRule): TaskRule {
  * The RR context of the segment holding beats `first..last` of `positions` (a record's or a
  * run's R peaks, sorted): the interval from the peak before `first`, and to the peak after
  * `last`, each absent at the ends. The segment builder and inferRecord both take it from here,
- * so training and inference see the same edges (the rhythm channels, rhythmChannels.ts).
+ * so training and inference see the same edges (the rhythm channels, rhythm-channels.ts).
  */
 export function rhythmContext(
   positions: readonly number[],

@@ -96,7 +96,7 @@ export interface SegmentDataset {
   classes: string[];
   /** Input channels per segment: the ECG leads, then `rhythmChannels` rhythm channels. */
   nLeads: number;
-  /** How many of the last channels are rhythm channels (src-main/ecg/rhythmChannels.ts); 0 if absent. */
+  /** How many of the last channels are rhythm channels (src-main/ecg/rhythm-channels.ts); 0 if absent. */
   rhythmChannels?: number;
   nSamples: number;
   fs: number;

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { BeatlensError } from '../errors';
 import type { SegmentBeat, SegmentDataset } from '../ecg/types';
 import type { Method, Pooling } from '../model/types';
-import { runCrossValidation } from '../train/crossValidation';
+import { runCrossValidation } from '../train/cross-validation';
 import { summarizeFolds, type ClassificationMetrics, type MeanStd } from '../train/metrics';
 import type { TrainPreset } from '../train/presets';
 import type { EpochRecord } from '../train/trainer';
-import { evaluateCvFolds, type FoldMaps } from './cvRun';
+import { evaluateCvFolds, type FoldMaps } from './cv-run';
 import { summariseFolds, type LocalisationOptions, type LocalisationSummary } from './localisation';
 import type { MapSource } from './pipeline';
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageVersions, writeFileAtomic, writeJsonAtomic } from '../train/runInfo';
+import { packageVersions, writeFileAtomic, writeJsonAtomic } from '../train/run-info';
 import type { AblationResult } from './ablate';
 import type { LocalisationSummary } from './localisation';
 import { summariseFolds } from './localisation';

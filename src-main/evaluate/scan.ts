@@ -1,6 +1,6 @@
 /**
  * Flagged-beat scan for clinic review: every beat of a whole record gets an AAMI label from the
- * one inference path (src-main/infer/inferRecord.ts: beat-aligned segments, the training
+ * one inference path (src-main/infer/infer-record.ts: beat-aligned segments, the training
  * preprocessing, bad stretches excluded); the flagged beats are those labelled V or S.
  * Records without beat annotations get R peaks from the Pan–Tompkins detector.
  */
@@ -16,7 +16,7 @@ import {
   type InferredBeat,
   type InferredSegment,
   type ModelRunInfo,
-} from '../infer/inferRecord';
+} from '../infer/infer-record';
 import type { RecordQuality } from '../infer/record-quality';
 
 export interface FlaggedBeat {

@@ -37,23 +37,23 @@ import { formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import type { Method } from '../model/types';
-import { codeVersion, type CodeVersion } from '../train/codeVersion';
+import { codeVersion, type CodeVersion } from '../train/code-version';
 import {
   readFoldResult,
   type CvConfig,
   type FoldResult,
   type Protocol,
-} from '../train/crossValidation';
+} from '../train/cross-validation';
 import {
   classificationMetrics,
   meanStd,
   type ClassificationMetrics,
   type MeanStd,
 } from '../train/metrics';
-import { ecgDescription, NORMAL_PER_RECORD } from '../train/taskData';
-import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/runInfo';
+import { ecgDescription, NORMAL_PER_RECORD } from '../train/task-data';
+import { writeFileAtomic, writeJsonAtomic, type RunMetadata } from '../train/run-info';
 import { energyMap, halfBeatShift, prematurityMap } from '../evaluate/controls';
-import { datasetOfRun, evaluateCvFolds, type FoldMaps } from '../evaluate/cvRun';
+import { datasetOfRun, evaluateCvFolds, type FoldMaps } from '../evaluate/cv-run';
 import { scoreMaps } from '../evaluate/pipeline';
 import {
   summariseFolds,
@@ -77,7 +77,7 @@ export interface MitdbRow {
    * folds only, APB vs PVC by the larger of the two probabilities (see `twoWay`).
    */
   normalClass?: boolean;
-  /** Beyond the paper: the rhythm input channels (`--rhythm`, src-main/ecg/rhythmChannels.ts). */
+  /** Beyond the paper: the rhythm input channels (`--rhythm`, src-main/ecg/rhythm-channels.ts). */
   rhythm?: boolean;
 }
 

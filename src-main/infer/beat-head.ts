@@ -17,7 +17,7 @@
  *
  * Features, per beat (RR intervals inside the beat's run; a missing interval gives ratio 1 and a
  * flag):
- * - prematurity: RR before / median of the local RRs (the 8 beats either side, beatRule.ts);
+ * - prematurity: RR before / median of the local RRs (the 8 beats either side, beat-rule.ts);
  * - compensation: RR after / the same median;
  * - sinus prematurity: RR before / the 90th percentile of the RRs within ±10 beats — against the
  *   slowest local rhythm, so runs of atrial ectopy (whose own RRs make the median) still show as
@@ -74,7 +74,7 @@ export const BEAT_HEAD_FEATURES: readonly string[] = [
   'log_irregularity',
 ];
 
-/** Beats either side in the median reference (as beatRule.ts) and in the sinus reference. */
+/** Beats either side in the median reference (as beat-rule.ts) and in the sinus reference. */
 const MEDIAN_BEATS = 8;
 const SINUS_BEATS = 10;
 

@@ -27,7 +27,7 @@ import { BeatlensError } from '../errors';
 import { loadModel, MANIFEST_FILE, readModelManifest, type ModelManifest } from '../model/weights';
 import type { BeatlensModel } from '../model/types';
 import { beatlensHome, projectRoot } from '../paths';
-import type { ModelRunInfo } from './inferRecord';
+import type { ModelRunInfo } from './infer-record';
 import { validateBeatHead, type BeatHead } from './beat-head';
 import { parseQualityBounds } from './record-quality';
 
@@ -85,7 +85,7 @@ export interface ModelSummary {
   fs: number;
   /** Input channels: the ECG leads, then `rhythmChannels` rhythm channels. */
   nLeads: number;
-  /** How many of the input channels are rhythm channels (src-main/ecg/rhythmChannels.ts). */
+  /** How many of the input channels are rhythm channels (src-main/ecg/rhythm-channels.ts). */
   rhythmChannels: number;
   savedAt: string;
   /** One line: what it was trained on and how it scored. */

@@ -22,7 +22,7 @@
  * records by scripts/quality-bounds.ts and stored in the model's meta (meta.qualityBounds);
  * never on test records.
  */
-import type { ExcludedStretch } from './inferRecord';
+import type { ExcludedStretch } from './infer-record';
 
 /**
  * meta.qualityBounds as QualityBounds, or undefined when absent or not of that shape (a model

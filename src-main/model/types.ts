@@ -80,7 +80,7 @@ export interface ModelConfig {
   nLeads: number;
   /**
    * How many of the last input channels are rhythm channels computed from the R peaks
-   * (src-main/ecg/rhythmChannels.ts); absent: none (so older saved configs stay valid).
+   * (src-main/ecg/rhythm-channels.ts); absent: none (so older saved configs stay valid).
    */
   rhythmChannels?: number;
   nSamples: number;

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BeatlensError } from '../errors';
 import { tf } from '../model/tf';
-import { writeFileAtomic, writeJsonAtomic } from './runInfo';
+import { writeFileAtomic, writeJsonAtomic } from './run-info';
 
 export interface TensorEntry {
   name: string;

@@ -11,8 +11,8 @@ import { createModel } from '../model/registry';
 import type { Method, Pooling } from '../model/types';
 import { saveModel } from '../model/weights';
 import type { TrainPreset } from './presets';
-import { codeVersion, datasetFingerprint } from './codeVersion';
-import { packageVersions, writeJsonAtomic, type RunMetadata } from './runInfo';
+import { codeVersion, datasetFingerprint } from './code-version';
+import { packageVersions, writeJsonAtomic, type RunMetadata } from './run-info';
 import { innerValidationSplit } from './splitters';
 import { trainModel, type TrainHistory, type TrainProgress } from './trainer';
 

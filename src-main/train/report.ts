@@ -4,7 +4,7 @@
  */
 import { formatCsv } from '../csv';
 import type { MeanStd } from './metrics';
-import type { CvConfig, CvResult } from './crossValidation';
+import type { CvConfig, CvResult } from './cross-validation';
 
 /** The paper's PVC-vs-APB figures for the joint model (L2 pooling); only these two are quoted. */
 export const PAPER_PVC_APB = { method: 'joint (paper, L2)', accuracy: 0.988, auc: 0.993 };

@@ -1,6 +1,6 @@
 /**
  * Runs cross-validation folds in parallel child processes (child_process.fork: the bundled
- * fold-worker.cjs, or foldWorker.ts through tsx from the sources — see foldWorkerLaunch), one
+ * fold-worker.cjs, or fold-worker.ts through tsx from the sources — see foldWorkerLaunch), one
  * fold at a time per worker, relaying training progress to the parent. Child processes rather
  * than worker_threads because each tfjs backend instance (and the wasm heap) is per process and
  * a crash or an out-of-memory in one fold must not take the run down.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import type { BackendPreference } from '../model/backend';
-import type { CvEvent, FoldResult, FoldTask } from './crossValidation';
+import type { CvEvent, FoldResult, FoldTask } from './cross-validation';
 
 /** Parent → child. */
 export type ToWorker =
@@ -38,7 +38,7 @@ export interface FoldWorkerLaunch {
  * Picks the fold worker for where this module runs. Bundled (esbuild's CommonJS output, e.g.
  * dist-main/main.cjs in the packaged app) there are no TypeScript sources and no tsx, so the
  * worker is the fold-worker.cjs that scripts/build.mjs writes beside the bundle; from the sources
- * (tsx, vitest) it is foldWorker.ts run through tsx. `moduleUrl` is this module's URL (a
+ * (tsx, vitest) it is fold-worker.ts run through tsx. `moduleUrl` is this module's URL (a
  * parameter for tests).
  */
 export function foldWorkerLaunch(moduleUrl: string = import.meta.url): FoldWorkerLaunch {
@@ -54,7 +54,7 @@ export function foldWorkerLaunch(moduleUrl: string = import.meta.url): FoldWorke
     return { script, execArgv: [], bundled: true };
   }
   return {
-    script: fileURLToPath(new URL('./foldWorker.ts', moduleUrl)),
+    script: fileURLToPath(new URL('./fold-worker.ts', moduleUrl)),
     execArgv: ['--import', 'tsx'],
     bundled: false,
   };

@@ -6,7 +6,7 @@ import { runCli as cli } from '../helpers/cli';
 import { openStore } from '../../src-main/store';
 import { prepareSyntheticIntoStore } from '../../src-main/store/ingest';
 import { dataset } from '../helpers/data';
-import { tinyCvRun } from '../evaluate/cvFixture';
+import { tinyCvRun } from '../evaluate/cv-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'beatlens-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,14 +9,7 @@ import {
   summariseFolds,
 } from '../../src-main/evaluate/localisation';
 import { createRng } from '../../src-main/random';
-
-const beat = (position: number, aami: 'N' | 'V' | 'S' = 'N'): SegmentBeat => ({
-  position,
-  start: position - 2,
-  end: position + 3,
-  symbol: aami === 'N' ? 'N' : aami === 'V' ? 'V' : 'A',
-  aami,
-});
+import { beat } from '../helpers/beats';
 
 describe('auroc', () => {
   it('matches hand-computed values, with ties counting one half', () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SegmentBeat } from '../../src-main/ecg/types';
 import { beatScores, localRrSamples } from '../../src-main/infer/beat-scores';
+import { beat } from '../helpers/beats';
 
-const beat = (position: number, aami: 'N' | 'V' | 'S' = 'N'): SegmentBeat => ({
-  position,
-  start: position - 2,
-  end: position + 3,
-  symbol: aami === 'N' ? 'N' : aami === 'V' ? 'V' : 'A',
-  aami,
-});
 const ramp = (n: number, f: (t: number) => number = (t) => t): Float32Array =>
   Float32Array.from({ length: n }, (_, t) => f(t));
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBeats } from '../../src-main/ecg/wfdb/annotations';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
-import { inferRecord } from '../../src-main/infer/inferRecord';
+import { inferRecord } from '../../src-main/infer/infer-record';
 import {
   defaultModelDir,
   importModel,

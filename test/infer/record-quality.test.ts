@@ -1,6 +1,6 @@
 /** The record quality: fractions, statistics, bounds check and the one line, on hand-made input. */
 import { describe, expect, it } from 'vitest';
-import type { ExcludedStretch } from '../../src-main/infer/inferRecord';
+import type { ExcludedStretch } from '../../src-main/infer/infer-record';
 import {
   coveredFraction,
   measureBeat,

@@ -19,10 +19,10 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentDataset } from '../../src-main/ecg/types';
 import { synthesizeDataset } from '../../src-main/ecg/synthetic';
 import { energyMap, halfBeatShift } from '../../src-main/evaluate/controls';
-import { evaluateCvFolds } from '../../src-main/evaluate/cvRun';
+import { evaluateCvFolds } from '../../src-main/evaluate/cv-run';
 import { scoreMaps } from '../../src-main/evaluate/pipeline';
 import { initBackend } from '../../src-main/model/backend';
-import { runCrossValidation } from '../../src-main/train/crossValidation';
+import { runCrossValidation } from '../../src-main/train/cross-validation';
 import { getPreset } from '../../src-main/train/presets';
 
 const SEEDS = [1, 2, 3];

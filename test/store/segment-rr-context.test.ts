@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withRhythmChannels } from '../../src-main/ecg/rhythmChannels';
+import { withRhythmChannels } from '../../src-main/ecg/rhythm-channels';
 import { segmentRecord, segmentsToDataset } from '../../src-main/ecg/segments';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { MIGRATIONS, openStore } from '../../src-main/store';

@@ -15,7 +15,7 @@ import { initBackend } from '../../src-main/model/backend';
 import { defaultModelConfig } from '../../src-main/model/config';
 import { createModel } from '../../src-main/model/registry';
 import { tf } from '../../src-main/model/tf';
-import { loadTaskDataset } from '../../src-main/train/taskData';
+import { loadTaskDataset } from '../../src-main/train/task-data';
 import { binaryRocAuc } from '../../src-main/train/metrics';
 import { getPreset } from '../../src-main/train/presets';
 import { predictIndices, trainModel } from '../../src-main/train/trainer';

@@ -15,10 +15,10 @@ const tmp = mkdtempSync(join(cacheDir, 'beatlens-fold-worker-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('foldWorkerLaunch', () => {
-  it('runs foldWorker.ts through tsx from the sources', () => {
+  it('runs fold-worker.ts through tsx from the sources', () => {
     const l = foldWorkerLaunch();
     expect(l.bundled).toBe(false);
-    expect(l.script).toBe(join(ROOT, 'src-main', 'train', 'foldWorker.ts'));
+    expect(l.script).toBe(join(ROOT, 'src-main', 'train', 'fold-worker.ts'));
     expect(l.execArgv).toEqual(['--import', 'tsx']);
   });
 
@@ -50,7 +50,7 @@ describe('bundled fold worker', () => {
       // The driver stands in for the app's main bundle: CommonJS with import.meta.url defined
       // the way scripts/build.mjs defines it.
       await build({
-        entryPoints: [join(ROOT, 'test', 'train', 'fixtures', 'foldDriver.ts')],
+        entryPoints: [join(ROOT, 'test', 'train', 'fixtures', 'fold-driver.ts')],
         outfile: join(dist, 'driver.cjs'),
         bundle: true,
         platform: 'node',

@@ -8,7 +8,7 @@
  * ends the file. wfdb-python's `rdann`, WAVE and LightWAVE read such files.
  */
 import { BeatlensError } from '../../errors';
-import { writeFileAtomic } from '../../train/runInfo';
+import { writeFileAtomic } from '../../train/run-info';
 import { annotationSymbol, type WfdbAnnotation } from './annotations';
 import { wfdbRecordBase } from './record';
 

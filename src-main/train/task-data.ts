@@ -10,14 +10,14 @@
  *
  * Each is described by a string recorded in run.json (`origin(DIR; labels=CSV)`, …) from which
  * `loadTaskDataset(parseDatasetDescription(d))` rebuilds the very same data. With `rhythm` any of
- * them gets the two rhythm input channels (src-main/ecg/rhythmChannels.ts), described as
+ * them gets the two rhythm input channels (src-main/ecg/rhythm-channels.ts), described as
  * `rhythm(<its description>)`.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { MITDB_TASKS, prepareMitdb, prepareOriginDataset, type MitdbTask } from '../ecg/prepare';
-import { withRhythmChannels } from '../ecg/rhythmChannels';
+import { withRhythmChannels } from '../ecg/rhythm-channels';
 import { segmentsToDataset, TASK_RULES } from '../ecg/segments';
 import { synthesizeDataset } from '../ecg/synthetic';
 import type { SegmentDataset } from '../ecg/types';
@@ -53,7 +53,7 @@ export interface TaskDatasetSpec extends DatasetSpec {
   labels?: string;
   /** origin: sampling frequency of CSV records. */
   csvFs?: number;
-  /** Append the rhythm input channels (early beat, pause after it; rhythmChannels.ts) to every segment. */
+  /** Append the rhythm input channels (early beat, pause after it; rhythm-channels.ts) to every segment. */
   rhythm?: boolean;
 }
 

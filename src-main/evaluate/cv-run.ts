@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { BeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { loadModel } from '../model/weights';
-import { readFoldPredictions, readFoldResult } from '../train/crossValidation';
-import { loadTaskDataset, parseDatasetDescription } from '../train/taskData';
+import { readFoldPredictions, readFoldResult } from '../train/cross-validation';
+import { loadTaskDataset, parseDatasetDescription } from '../train/task-data';
 import type { LocalisationOptions, LocalisationSummary, SegmentLocalisation } from './localisation';
 import { scoreMaps, segmentMaps, type MapSource } from './pipeline';
 

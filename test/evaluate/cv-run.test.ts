@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateCvRunDir } from '../../src-main/evaluate/cvRun';
-import { tinyCvRun } from './cvFixture';
+import { evaluateCvRunDir } from '../../src-main/evaluate/cv-run';
+import { tinyCvRun } from './cv-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'beatlens-cvrun-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import {
   runCrossValidation,
   type CvConfig,
   type CvEvent,
-} from '../../src-main/train/crossValidation';
+} from '../../src-main/train/cross-validation';
 import { getPreset } from '../../src-main/train/presets';
 
 const tmp = mkdtempSync(join(tmpdir(), 'beatlens-cv-'));

@@ -5,7 +5,7 @@ import {
   rhythmFeatures,
   withdrawImplausible,
   type RuleBeat,
-} from '../../src-main/infer/beatRule';
+} from '../../src-main/infer/beat-rule';
 
 describe('beatCandidate', () => {
   const rule = { beatThreshold: 0.4, maxCorrelation: 0.9 };

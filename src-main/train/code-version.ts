@@ -27,7 +27,7 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** The modules whose import closure decides a cross-validation's numbers. */
 export const FINGERPRINT_ENTRIES = [
-  'src-main/train/crossValidation.ts',
+  'src-main/train/cross-validation.ts',
   'src-main/train/datasets.ts',
 ];
 
@@ -64,7 +64,7 @@ export function importClosure(entries: readonly string[], root = projectRoot): s
  * store and the error/path helpers, which do not touch the numbers.
  */
 const NOT_NUMERICAL =
-  /^src-main\/(ecg\/|store\/|errors\.ts$|paths\.ts$|csv\.ts$|train\/codeVersion\.ts$)/;
+  /^src-main\/(ecg\/|store\/|errors\.ts$|paths\.ts$|csv\.ts$|train\/code-version\.ts$)/;
 
 /** The files the code fingerprint covers (relative to the project root, sorted). */
 export function fingerprintedFiles(root = projectRoot): string[] {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CodeVersion } from './codeVersion';
+import type { CodeVersion } from './code-version';
 
 export interface PackageVersions {
   beatlens: string;

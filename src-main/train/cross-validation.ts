@@ -33,7 +33,7 @@ import {
   writeJsonAtomic,
   type PackageVersions,
   type RunMetadata,
-} from './runInfo';
+} from './run-info';
 import {
   groupedStratifiedKFold,
   innerValidationSplit,
@@ -43,7 +43,7 @@ import {
 } from './splitters';
 import { predictIndices, trainModel, type TrainHistory, type TrainProgress } from './trainer';
 import { runFoldsInWorkers } from './workers';
-import { codeVersion, datasetFingerprint, type CodeVersion } from './codeVersion';
+import { codeVersion, datasetFingerprint, type CodeVersion } from './code-version';
 
 export type Protocol = 'stratified' | 'patient' | 'inter-patient';
 export const PROTOCOLS: Protocol[] = ['stratified', 'patient', 'inter-patient'];

@@ -6,7 +6,7 @@ import { STANDARD_12_LEADS } from '../../src-main/ecg/leads';
 import { standard12Leads } from '../../src-main/ecg/prepare';
 import { loadRecordFile } from '../../src-main/ecg/import/load';
 import { BeatlensError } from '../../src-main/errors';
-import { loadTaskDataset, parseDatasetDescription } from '../../src-main/train/taskData';
+import { loadTaskDataset, parseDatasetDescription } from '../../src-main/train/task-data';
 import { dataset } from '../helpers/data';
 import { runCli as cli } from '../helpers/cli';
 

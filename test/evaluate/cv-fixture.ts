@@ -1,6 +1,6 @@
 /** A tiny finished cross-validation run folder (2 folds, 1 epoch) for the evaluation tests. */
 import type { SegmentDataset } from '../../src-main/ecg/types';
-import { runCrossValidation } from '../../src-main/train/crossValidation';
+import { runCrossValidation } from '../../src-main/train/cross-validation';
 import { loadNamedDataset } from '../../src-main/train/datasets';
 import { getPreset } from '../../src-main/train/presets';
 

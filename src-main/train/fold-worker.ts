@@ -5,7 +5,7 @@
 import { isBeatlensError } from '../errors';
 import type { SegmentDataset } from '../ecg/types';
 import { initBackend, type BackendInfo } from '../model/backend';
-import { runFold } from './crossValidation';
+import { runFold } from './cross-validation';
 import type { FromWorker, ToWorker } from './workers';
 
 let data: SegmentDataset | null = null;

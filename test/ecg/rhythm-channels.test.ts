@@ -3,10 +3,10 @@ import {
   RHYTHM_CHANNELS,
   withRhythmChannels,
   writeRhythmChannels,
-} from '../../src-main/ecg/rhythmChannels';
+} from '../../src-main/ecg/rhythm-channels';
 import { segmentRecord, segmentsToDataset } from '../../src-main/ecg/segments';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
-import { inferRecord, type InferenceModel } from '../../src-main/infer/inferRecord';
+import { inferRecord, type InferenceModel } from '../../src-main/infer/infer-record';
 import { tf } from '../../src-main/model/tf';
 import type { ModelConfig } from '../../src-main/model/types';
 

@@ -33,7 +33,7 @@ import { BeatlensError } from '../errors';
 import { bandpassFiltfilt } from '../ecg/filters';
 import { DEFAULT_PREPROCESS } from '../ecg/preprocess';
 import { resample } from '../ecg/resample';
-import { writeRhythmChannels } from '../ecg/rhythmChannels';
+import { writeRhythmChannels } from '../ecg/rhythm-channels';
 import { beatBoundaries, planSegments, rhythmContext } from '../ecg/segments';
 import { standardLeadName } from '../ecg/leads';
 import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
@@ -50,7 +50,7 @@ import {
   rhythmFeatures,
   withdrawImplausible,
   type BeatRule,
-} from './beatRule';
+} from './beat-rule';
 import {
   coveredFraction,
   measureBeat,
@@ -63,7 +63,7 @@ import {
 import { irregularBeats } from '../ecg/rhythm-episodes';
 import { applyBeatHead, headProbabilitiesOf, type BeatHead } from './beat-head';
 
-export type { BeatRule } from './beatRule';
+export type { BeatRule } from './beat-rule';
 
 export type InferenceModel = Pick<
   BeatlensModel,
@@ -81,11 +81,11 @@ export interface ModelRunInfo {
    * template matching, chosen on training records); absent: no such rule.
    */
   maxCorrelation?: number;
-  /** A V beat's cluster must be premature (RR before < this × local RR) … (see beatRule.ts). */
+  /** A V beat's cluster must be premature (RR before < this × local RR) … (see beat-rule.ts). */
   maxPrematurity?: number;
   /** … or followed by a pause (RR after > this × local RR); both absent: no rhythm rule. */
   minCompensation?: number;
-  /** Below this QRS correlation with the dominant beat a V needs no rhythm sign (beatRule.ts). */
+  /** Below this QRS correlation with the dominant beat a V needs no rhythm sign (beat-rule.ts). */
   rhythmFreeCorrelation?: number;
   /** The training records' ranges of the quality statistics (record-quality.ts). */
   qualityBounds?: QualityBounds;
@@ -139,10 +139,10 @@ export interface InferredBeat {
   /** RR interval before / after the beat in seconds (NaN at a record edge or excluded stretch). */
   rrPrev: number;
   rrNext: number;
-  /** RR before / after over the local reference RR (beatRule.ts: rhythmFeatures). */
+  /** RR before / after over the local reference RR (beat-rule.ts: rhythmFeatures). */
   prematurity: number;
   compensation: number;
-  /** QRS morphology cluster (beatRule.ts: clusterShapes), numbered by first appearance. */
+  /** QRS morphology cluster (beat-rule.ts: clusterShapes), numbered by first appearance. */
   cluster: number;
   /** The reference annotation symbol, or null for detected beats. */
   symbol: string | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { detectQrs } from '../../src-main/ecg/qrs';
-import { DETECT_CHUNK_SECONDS, detectBeats } from '../../src-main/infer/inferRecord';
+import { DETECT_CHUNK_SECONDS, detectBeats } from '../../src-main/infer/infer-record';
 
 describe('detectBeats on a record longer than one detector chunk', () => {
   const seconds = 2.5 * DETECT_CHUNK_SECONDS;

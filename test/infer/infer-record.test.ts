@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import type { EcgRecord } from '../../src-main/ecg/types';
 import { BeatlensError } from '../../src-main/errors';
-import { chooseLeads, inferRecord, type InferenceModel } from '../../src-main/infer/inferRecord';
+import { chooseLeads, inferRecord, type InferenceModel } from '../../src-main/infer/infer-record';
 import { tf } from '../../src-main/model/tf';
 import type { ModelConfig } from '../../src-main/model/types';
 
