@@ -4,7 +4,9 @@
  *
  * - MIT-BIH DS2 (de Chazal's test records; the models and the beat head saw DS1 only): beat by
  *   beat against the reference annotations (bxb rules), with the annotated R peaks and with
- *   beatlens's own (`--detect`), per record and gross.
+ *   beatlens's own (`--detect`), per record and gross; and (`ds2-recorders`) as other recorders
+ *   would give it — leads swapped and unnamed, inverted, one lead, 128 and 250 Hz — still scored
+ *   beat by beat against its annotations.
  * - LUDB and the CinC 2021 sample (12-lead, 500 Hz, other recorders and patients; never trained
  *   on, so each is a leave-one-database-out test): neither labels beat types, so what their
  *   diagnoses allow — in records whose rhythm is sinus and whose diagnoses name no extrasystole,
@@ -16,7 +18,7 @@
  * (segment labels only: S is a premature beat in a segment the model called APB, V the beat
  * rule's — the paper's idea at beat level). Both: no S inside a detected AF/flutter episode.
  *
- *   npm run reproduce:scan [-- --model NAME] [--only ds2,ludb,cinc2021-sample,rhythm] [--variants head,rule]
+ *   npm run reproduce:scan [-- --model NAME] [--only ds2,ds2-recorders,ludb,cinc2021-sample,rhythm] [--variants head,rule]
  *
  * `rhythm` runs scripts/reproduce-rhythm.ts (AF/flutter episodes, pauses: docs/results/rhythm/).
  *
@@ -30,6 +32,8 @@ import { join, resolve } from 'node:path';
 import { csvParseRows } from 'd3';
 import { formatCsv } from '../src-main/csv';
 import { loadRecordFile } from '../src-main/ecg/import/load';
+import { resampleRecord } from '../src-main/ecg/resample';
+import type { EcgRecord } from '../src-main/ecg/types';
 import { readBeats } from '../src-main/ecg/wfdb/annotations';
 import {
   compareBeats,
@@ -55,7 +59,7 @@ function arg(name: string): string | undefined {
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(arg('out') ?? join(root, 'docs', 'results', 'scan'));
 const data = resolve(arg('data-dir') ?? dataRoot());
-const only = new Set((arg('only') ?? 'ds2,ludb,cinc2021-sample,rhythm').split(','));
+const only = new Set((arg('only') ?? 'ds2,ds2-recorders,ludb,cinc2021-sample,rhythm').split(','));
 const VARIANTS = (arg('variants') ?? 'head,rule').split(',') as Variant[];
 type Variant = 'head' | 'rule';
 const VARIANT_TITLE: Record<Variant, string> = {
@@ -76,19 +80,71 @@ interface Row {
   notes: string;
 }
 
-async function ds2(variant: Variant, model: Loaded): Promise<Row[]> {
+/**
+ * How DS2 is presented to the scan: as recorded with its annotated or with beatlens's R peaks,
+ * or (beatlens's R peaks) as another recorder would give it — the leads in the other order with
+ * names the model does not know, both leads inverted, the second lead only, or resampled to
+ * 128 or 250 Hz. Beat labels are still the reference's, so each is scored beat by beat.
+ */
+type Ds2Mode = 'annotated' | 'detected' | 'swapped' | 'inverted' | 'one-lead' | '128hz' | '250hz';
+const RECORDER_MODES: readonly Ds2Mode[] = ['swapped', 'inverted', 'one-lead', '128hz', '250hz'];
+const MODE_TITLE: Record<Ds2Mode, string> = {
+  annotated: 'annotated R peaks',
+  detected: "beatlens's R peaks",
+  swapped: "beatlens's R peaks; leads swapped, named ECG1/ECG2",
+  inverted: "beatlens's R peaks; both leads inverted",
+  'one-lead': "beatlens's R peaks; second lead only",
+  '128hz': "beatlens's R peaks; resampled to 128 Hz",
+  '250hz': "beatlens's R peaks; resampled to 250 Hz",
+};
+
+function presented(record: EcgRecord, mode: Ds2Mode): EcgRecord {
+  switch (mode) {
+    case 'swapped':
+      return {
+        ...record,
+        leadNames: ['ECG1', 'ECG2'],
+        units: [...record.units].reverse(),
+        signals: [...record.signals].reverse(),
+      };
+    case 'inverted':
+      return { ...record, signals: record.signals.map((x) => x.map((v) => -v)) };
+    case 'one-lead':
+      return {
+        ...record,
+        leadNames: [record.leadNames[1]],
+        units: [record.units[1]],
+        signals: [record.signals[1]],
+      };
+    case '128hz':
+      return resampleRecord(record, 128);
+    case '250hz':
+      return resampleRecord(record, 250);
+    default:
+      return record;
+  }
+}
+
+async function ds2(variant: Variant, model: Loaded, modes: readonly Ds2Mode[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const mode of ['annotated', 'detected'] as const) {
+  for (const mode of modes) {
     const folder = join(out, 'ds2', variant, mode);
     mkdirSync(folder, { recursive: true });
     const results = [];
     for (const rec of DS2_RECORDS) {
       const { record, beats } = loadRecordFile(join(data, 'mitdb', `${rec}.hea`));
-      const r = await scanRecord(model.model, record, mode === 'annotated' ? beats : null, {
+      const shown = presented(record, mode);
+      const r = await scanRecord(model.model, shown, mode === 'annotated' ? beats : null, {
         info: model.info,
       });
+      // Beats at the reference's rate for the comparison (the scan ran at the presented rate).
+      const back = record.fs / shown.fs;
+      const atRecordRate = {
+        ...r,
+        beats: r.beats.map((x) => ({ ...x, sample: Math.round(x.sample * back) })),
+      };
       const csv = join(folder, `${rec}.csv`);
-      writeFileAtomic(csv, scanBeatsCsv(r, record.fs, model.model.config.classes));
+      writeFileAtomic(csv, scanBeatsCsv(atRecordRate, record.fs, model.model.config.classes));
       results.push(evaluateBeatFiles(csv, join(data, 'mitdb', `${rec}.atr`)));
       process.stderr.write(`ds2 ${variant} ${mode} ${rec}\n`);
     }
@@ -111,10 +167,10 @@ async function ds2(variant: Variant, model: Loaded): Promise<Row[]> {
   return rows;
 }
 
-function ds2Row(summary: BxbSummary, variant: Variant, mode: string): Row {
+function ds2Row(summary: BxbSummary, variant: Variant, mode: Ds2Mode): Row {
   const g = summary.gross;
   return {
-    where: `MIT-BIH DS2, ${mode === 'detected' ? "beatlens's R peaks" : 'annotated R peaks'}`,
+    where: `MIT-BIH DS2, ${MODE_TITLE[mode]}`,
     variant,
     veb: [pct(g.vebSensitivity.value), pct(g.vebPositivePredictivity.value)],
     sveb: [pct(g.svebSensitivity.value), pct(g.svebPositivePredictivity.value)],
@@ -310,7 +366,11 @@ async function main(): Promise<void> {
       );
     }
     modelName = loaded.name;
-    if (only.has('ds2')) table.push(...(await ds2(variant, loaded)));
+    if (only.has('ds2')) table.push(...(await ds2(variant, loaded, ['annotated', 'detected'])));
+    // Other recorders, simulated on DS2 (the shipped decision only).
+    if (only.has('ds2-recorders') && variant === 'head') {
+      table.push(...(await ds2(variant, loaded, RECORDER_MODES)));
+    }
     const dbs = [
       { id: 'ludb', title: 'LUDB (12-lead, 10 s, 500 Hz)', items: ludbItems },
       {

@@ -57,6 +57,8 @@ const THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 
 /** V probabilities and QRS correlation bounds for the head's own V beats. */
 const V_THRESHOLDS = [0.5, 0.7, 0.8, 0.9, 0.95];
 const V_CORRELATIONS = [0.5, 0.7, 0.8];
+/** Lowest QRS correlation with the dominant beat an S may have (−1: no bound). */
+const S_CORRELATIONS = [-1, 0.5, 0.7, 0.8];
 
 function main(): void {
   const started = Date.now();
@@ -131,19 +133,23 @@ function main(): void {
     return { ...t, sSe, sPp, sF1: f1(sSe, sPp), vSe, vPp, vF1: f1(vSe, vPp) };
   };
   // S first (V by the rule alone), then V's two numbers with that S threshold.
-  const sSweep = THRESHOLDS.map((threshold) => score({ threshold }));
+  const sSweep = S_CORRELATIONS.flatMap((sMinCorrelation) =>
+    THRESHOLDS.map((threshold) =>
+      score({ threshold, ...(sMinCorrelation > -1 ? { sMinCorrelation } : {}) }),
+    ),
+  );
   const bestS = sSweep.reduce((a, b) => (b.sF1 > a.sF1 + 1e-12 ? b : a));
+  const sChosen = { threshold: bestS.threshold, sMinCorrelation: bestS.sMinCorrelation };
   const vSweep = [
-    score({ threshold: bestS.threshold }),
+    score(sChosen),
     ...V_THRESHOLDS.flatMap((vThreshold) =>
-      V_CORRELATIONS.map((vMaxCorrelation) =>
-        score({ threshold: bestS.threshold, vThreshold, vMaxCorrelation }),
-      ),
+      V_CORRELATIONS.map((vMaxCorrelation) => score({ ...sChosen, vThreshold, vMaxCorrelation })),
     ),
   ];
   const best = vSweep.reduce((a, b) => (b.vF1 > a.vF1 + 1e-12 ? b : a));
   const chosen: HeadThresholds = {
     threshold: best.threshold,
+    ...(best.sMinCorrelation !== undefined ? { sMinCorrelation: best.sMinCorrelation } : {}),
     ...(best.vThreshold !== undefined
       ? { vThreshold: best.vThreshold, vMaxCorrelation: best.vMaxCorrelation }
       : {}),
@@ -186,6 +192,7 @@ function main(): void {
       ],
       sweep.map((r) => [
         r.threshold,
+        r.sMinCorrelation ?? '',
         r.vThreshold ?? '',
         r.vMaxCorrelation ?? '',
         ...[r.sSe, r.sPp, r.sF1, r.vSe, r.vPp, r.vF1].map(pct),
@@ -212,17 +219,20 @@ function main(): void {
   const row = (r: (typeof sweep)[number], what: string): string =>
     `| ${what} | ${pct(r.sSe)} | ${pct(r.sPp)} | ${pct(r.sF1)} | ${pct(r.vSe)} | ${pct(r.vPp)} | ${pct(r.vF1)} |`;
   const table = [
-    '| thresholds (S; V probability, V correlation below) | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 |',
+    '| thresholds (S probability, S correlation at least; V probability, V correlation below) | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...sSweep.map((r) =>
-      row(r, `S ${r.threshold}${r === bestS ? ' (chosen)' : ''}; V by the rule`),
+      row(
+        r,
+        `S ${r.threshold}, ${r.sMinCorrelation ?? 'none'}${r === bestS ? ' (chosen)' : ''}; V by the rule`,
+      ),
     ),
     ...vSweep
       .slice(1)
       .map((r) =>
         row(
           r,
-          `S ${r.threshold}; V ${r.vThreshold}, ${r.vMaxCorrelation}${r === best ? ' (chosen)' : ''}`,
+          `S ${r.threshold}, ${r.sMinCorrelation ?? 'none'}; V ${r.vThreshold}, ${r.vMaxCorrelation}${r === best ? ' (chosen)' : ''}`,
         ),
       ),
   ].join('\n');
@@ -233,7 +243,7 @@ function main(): void {
       '',
       `Made by \`${head.provenance!.command as string}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       '',
-      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`docs/results/mitdb/ds1-oof-beats\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
+      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`docs/results/mitdb/ds1-oof-beats\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold and S correlation bound with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
       '',
       table,
       '',

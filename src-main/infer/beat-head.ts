@@ -10,8 +10,8 @@
  *
  * A multinomial logistic regression (N / S / V, softmax) over the features of
  * `beatHeadFeatures`, fitted on MIT-BIH DS1 with its **beat labels**
- * (scripts/train-beat-head.ts). A beat is S when its S probability reaches `threshold` (outside
- * AF and flutter); it is V when the segment model's beat rule says V (beatRule.ts), or when its
+ * (scripts/train-beat-head.ts). A beat is S when its S probability reaches `threshold` and its
+ * QRS correlates at least `sMinCorrelation` with the dominant beat (outside AF and flutter); it is V when the segment model's beat rule says V (beat-rule.ts), or when its
  * V probability reaches `vThreshold` and its QRS correlates below `vMaxCorrelation` with the
  * dominant beat. The three numbers are chosen on record-grouped out-of-fold DS1 predictions.
  *
@@ -60,6 +60,8 @@ export interface BeatHead {
   vThreshold?: number;
   /** … and its QRS correlation with the dominant beat is below this. */
   vMaxCorrelation?: number;
+  /** An S must have a QRS correlating at least this with the dominant beat (absent: no bound). */
+  sMinCorrelation?: number;
   /** What it was fitted on and how the threshold was chosen (provenance, free form). */
   provenance?: Record<string, unknown>;
 }
@@ -185,13 +187,17 @@ export function headProbabilitiesOf(
 }
 
 /** The head's decision thresholds (a fitted head's, or candidates while choosing them). */
-export type HeadThresholds = Pick<BeatHead, 'threshold' | 'vThreshold' | 'vMaxCorrelation'>;
+export type HeadThresholds = Pick<
+  BeatHead,
+  'threshold' | 'vThreshold' | 'vMaxCorrelation' | 'sMinCorrelation'
+>;
 
 /**
  * The head's decision over a record's beat-rule labels, from each beat's class probabilities
  * (N, S, V) and QRS correlation: V where the rule says V, or where the V probability reaches
  * `vThreshold` and the correlation is below `vMaxCorrelation`; else S where the S probability
- * reaches `threshold` and `inAf` (AF or flutter) does not hold for the beat; else N — the
+ * reaches `threshold`, its QRS correlates at least `sMinCorrelation` with the dominant beat and
+ * `inAf` (AF or flutter) does not hold for the beat; else N — the
  * segment model's APB segments no longer make S beats.
  */
 export function applyBeatHead(
@@ -212,7 +218,9 @@ export function applyBeatHead(
     ) {
       return 'V';
     }
-    return p[s] >= t.threshold && !inAf?.[i] ? 'S' : 'N';
+    // Supraventricular: conducted like the dominant beat (an unknown correlation passes).
+    const like = !(correlation[i] < (t.sMinCorrelation ?? -Infinity));
+    return p[s] >= t.threshold && like && !inAf?.[i] ? 'S' : 'N';
   });
 }
 
@@ -329,7 +337,8 @@ export function validateBeatHead(x: unknown, where: string): BeatHead {
     !finite(h.bias, K) ||
     !(Number.isFinite(h.threshold) && h.threshold! > 0 && h.threshold! < 1) ||
     (h.vThreshold !== undefined && !(h.vThreshold > 0 && h.vThreshold < 1)) ||
-    (h.vMaxCorrelation !== undefined && !(h.vMaxCorrelation > -1 && h.vMaxCorrelation <= 1))
+    (h.vMaxCorrelation !== undefined && !(h.vMaxCorrelation > -1 && h.vMaxCorrelation <= 1)) ||
+    (h.sMinCorrelation !== undefined && !(h.sMinCorrelation > -1 && h.sMinCorrelation <= 1))
   ) {
     throw new BeatlensError(
       'bad-input',

@@ -703,9 +703,26 @@ export const DETECT_CHUNK_SECONDS = 3600;
  * R peaks of one lead by the QRS detector, its excluded stretches zeroed. Records longer than
  * DETECT_CHUNK_SECONDS are detected an hour at a time, each hour with 10 s of the record either
  * side so the detector's thresholds have settled at the hour's edges, keeping the peaks inside
- * the hour: memory stays bounded on a 24-h Holter.
+ * the hour: memory stays bounded on a 24-h Holter. Peaks within EDGE_SECONDS of the record's
+ * ends are dropped.
  */
 export function detectBeats(
+  lead: Float32Array,
+  excluded: readonly ExcludedStretch[],
+  fs: number,
+): number[] {
+  const edge = Math.round(EDGE_SECONDS * fs);
+  return detectInChunks(lead, excluded, fs).filter((p) => p >= edge && p < lead.length - edge);
+}
+
+/**
+ * Detections this close to the record's first or last sample are dropped: the band-pass
+ * filter's transient is there, and no whole QRS fits (a 10-s record's last "beat" 26 ms from its
+ * end gave the beat before it a short RR, an S).
+ */
+export const EDGE_SECONDS = 0.25;
+
+function detectInChunks(
   lead: Float32Array,
   excluded: readonly ExcludedStretch[],
   fs: number,

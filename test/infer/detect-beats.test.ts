@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { detectQrs } from '../../src-main/ecg/qrs';
-import { DETECT_CHUNK_SECONDS, detectBeats } from '../../src-main/infer/infer-record';
+import { DETECT_CHUNK_SECONDS, detectBeats, EDGE_SECONDS } from '../../src-main/infer/infer-record';
 
 describe('detectBeats on a record longer than one detector chunk', () => {
   const seconds = 2.5 * DETECT_CHUNK_SECONDS;
@@ -36,5 +36,25 @@ describe('detectBeats on a record longer than one detector chunk', () => {
     expect(
       got.filter((s) => s >= end + record.fs && s < end + 20 * record.fs).length,
     ).toBeGreaterThan(5);
+  });
+});
+
+describe('detectBeats at the record edges', () => {
+  it('drops what the detector finds within EDGE_SECONDS of either end, and nothing else', () => {
+    // A record cut 60 ms after an R peak at its end and 60 ms before one at its start (LUDB's
+    // 10-s records end on such a partial beat, 26 ms from the end).
+    const { record, beats } = synthesizeRecord({ seed: 7, durationSeconds: 14, pvcRate: 0 });
+    const fs = record.fs;
+    const first = beats.find((b) => b.sample > 1 * fs)!.sample;
+    const last = [...beats].reverse().find((b) => b.sample < 13 * fs)!.sample;
+    const cut = record.signals[0].subarray(
+      first - Math.round(0.06 * fs),
+      last + Math.round(0.06 * fs),
+    );
+    const whole = detectQrs(cut, fs);
+    const edge = EDGE_SECONDS * fs;
+    const inEdges = whole.filter((s) => s < edge || s >= cut.length - edge);
+    expect(inEdges.length).toBeGreaterThan(0);
+    expect(detectBeats(cut, [], fs)).toEqual(whole.filter((s) => !inEdges.includes(s)));
   });
 });
