@@ -162,23 +162,29 @@ describe('scanRecord', () => {
     expect(r.flagged.map((f) => f.sample)).toEqual(tallOutside);
   });
 
-  it('refuses a record with fewer leads than the model, naming them', async () => {
+  it('scans a record with fewer leads than the model on the lead it has, and says so', async () => {
     const { record, beats } = spikyRecord(360, 7);
     const one = { ...record, leadNames: ['ECG1'], units: ['mV'], signals: [record.signals[0]] };
-    await expect(scanRecord(standInModel(), one, beats)).rejects.toThrow(
-      /record spiky has 1 lead \(ECG1\) but the model needs 2/,
-    );
+    const r = await scanRecord(standInModel(), one, beats);
+    expect(r.leadsLine).toBe('leads used: ECG1 in both inputs (the record has one lead)');
+    expect(r.beats.length).toBe(beats.length);
   });
 
   it("a V beat must not look like the record's dominant beat (maxCorrelation)", async () => {
     // A model that calls every segment PVC: every beat ties at the top of its segment.
     const normal = spikyRecord(360, 0);
+    // Without the bound every beat is a V candidate, and the record-level check withdraws V
+    // labels that fall on the dominant morphology (withdrawImplausible), saying so.
     const loose = await scanRecord(standInModel(undefined, true), normal.record, normal.beats);
-    expect(loose.flagged.length).toBe(normal.beats.length);
+    expect(loose.flagged).toHaveLength(0);
+    expect(loose.warnings.some((w) => /V labels fell on the dominant QRS morphology/.test(w))).toBe(
+      true,
+    );
     const strict = await scanRecord(standInModel(undefined, true), normal.record, normal.beats, {
       info: { maxCorrelation: 0.9 },
     });
     expect(strict.flagged).toHaveLength(0);
+    expect(strict.warnings.some((w) => /dominant QRS morphology/.test(w))).toBe(false);
     expect(strict.beats.every((b) => b.correlation > 0.9)).toBe(true);
     // The wide tall beats of a mixed record still differ from the dominant beat.
     const mixed = spikyRecord(360, 7);
