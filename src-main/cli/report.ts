@@ -110,7 +110,7 @@ export function registerReportCommands(program: Command): void {
       for (const u of report.urgent) err(`urgent: ${u.message}`);
       const b = report.burdenPercent;
       process.stdout.write(
-        `${record.id}: ${report.totalBeats} beats (${report.beatSource}), PVCs ${report.pvcCount}, burden ${b === null ? '—' : b.toFixed(2)} %, ` +
+        `${record.id}: ${report.totalBeats} beats (${report.beatSource}), PVCs ${report.pvcCount}, burden ${b === null ? '—' : b.toFixed(2)} %, SVEBs ${report.supraventricular.count}, ` +
           `HR ${report.heartRate.minimum ? Math.round(report.heartRate.minimum.bpm) : '—'}–${report.heartRate.maximum ? Math.round(report.heartRate.maximum.bpm) : '—'} bpm` +
           `${report.ventricular.longestRun ? `, longest run ${report.ventricular.longestRun.beats} beats at ${timeLabel(report.ventricular.longestRun.start)}` : ''}, ` +
           `AF/flutter ${report.afBurdenPercent === null ? 'no verdict' : `${report.afBurdenPercent.toFixed(1)} % (${report.af.episodes} episode${report.af.episodes === 1 ? '' : 's'})`}; ` +

@@ -17,21 +17,50 @@ export interface QrsOptions {
   integrationSeconds?: number;
 }
 
-/** R-peak sample indices of one lead, ascending. `signal` is one lead at `fs` Hz. */
-export function detectQrs(signal: Float32Array, fs: number, opts: QrsOptions = {}): number[] {
+/**
+ * R-peak sample indices, ascending. `signal` is one lead, or several leads of one record (same
+ * length) at `fs` Hz: each lead's squared derivative is scaled by its own mean before they are
+ * summed, so every lead counts alike whatever its gain, and a QRS that is small in one lead (V1
+ * of some patients) is still seen in the other.
+ */
+export function detectQrs(
+  signal: Float32Array | readonly Float32Array[],
+  fs: number,
+  opts: QrsOptions = {},
+): number[] {
   if (!(fs > 0)) throw new BeatlensError('qrs-input', `fs=${fs} must be positive`);
-  const n = signal.length;
+  const leads = signal instanceof Float32Array ? [signal] : signal;
+  if (leads.length === 0) throw new BeatlensError('qrs-input', 'no lead to detect QRS on');
+  const n = leads[0].length;
+  if (leads.some((l) => l.length !== n)) {
+    throw new BeatlensError('qrs-input', 'leads of different lengths');
+  }
   if (n < Math.round(fs)) {
     throw new BeatlensError('qrs-input', `signal has ${n} samples; need at least 1 s (${fs})`);
   }
   const refractory = Math.round((opts.refractorySeconds ?? 0.2) * fs);
   const win = Math.max(1, Math.round((opts.integrationSeconds ?? 0.15) * fs));
-  const bp = bandpassFiltfilt(signal, fs, 5, 15, 2);
-  // Five-point derivative, squared, then a centred moving-window integration (no delay).
+  // Five-point derivative of each band-passed lead, squared, over the lead's mean; summed.
   const sq = new Float64Array(n);
-  for (let i = 2; i < n - 2; i++) {
-    const d = (-bp[i - 2] - 2 * bp[i - 1] + 2 * bp[i + 1] + bp[i + 2]) / 8;
-    sq[i] = d * d;
+  const bp = new Float64Array(n); // |band-passed| over the lead's RMS, the largest lead's
+  for (const lead of leads) {
+    const b = bandpassFiltfilt(lead, fs, 5, 15, 2);
+    const d2 = new Float64Array(n);
+    let mean = 0;
+    let ms = 0;
+    for (let i = 2; i < n - 2; i++) {
+      const d = (-b[i - 2] - 2 * b[i - 1] + 2 * b[i + 1] + b[i + 2]) / 8;
+      d2[i] = d * d;
+      mean += d2[i] / n;
+      ms += (b[i] * b[i]) / n;
+    }
+    if (!(mean > 0)) continue; // a flat lead adds nothing
+    const rms = Math.sqrt(ms);
+    for (let i = 0; i < n; i++) {
+      sq[i] += d2[i] / mean;
+      const v = Math.abs(b[i]) / rms;
+      if (v > bp[i]) bp[i] = v;
+    }
   }
   const mwi = new Float64Array(n);
   const half = Math.floor(win / 2);

@@ -206,6 +206,8 @@ export interface LeadChoice {
   line: string;
   /** The line again, unless every model lead was found by name in its own record lead. */
   warning: string | null;
+  /** The model's first lead was found by name (the lead the QRS detector is tuned on). */
+  firstByName: boolean;
 }
 
 /**
@@ -272,7 +274,7 @@ export function chooseLeads(
   }
   // Without model lead names, distinct leads by position are all there is to do.
   const exact = how.every((h) => h === (named ? 'name' : 'position'));
-  return { indices: at, line, warning: exact ? null : line };
+  return { indices: at, line, warning: exact ? null : line, firstByName: how[0] === 'name' };
 }
 
 /** Non-finite samples and flat runs (≥ minFlatSeconds of one repeated value), merged. */
@@ -334,7 +336,8 @@ export async function inferRecord(
   // A lead flat or without signal for most of the record is not chosen while another is usable.
   const badByLead = record.signals.map((x, i) => findBadStretches(x, fsIn, record.leadNames[i]));
   const usable = badByLead.map((x) => coveredFraction(x, record.nSamples) < 0.5);
-  const { indices, warning, line: leadsLine } = chooseLeads(record, nEcg, opts.info?.leads, usable);
+  const choice = chooseLeads(record, nEcg, opts.info?.leads, usable);
+  const { indices, warning, line: leadsLine } = choice;
   const warnings: string[] = warning ? [warning] : [];
   if (Math.abs(fsIn - fsOut) > 1e-9) {
     warnings.push(`record ${record.id} is at ${fsIn} Hz; resampled to the model's ${fsOut} Hz`);
@@ -352,7 +355,12 @@ export async function inferRecord(
     refBeats = opts.beats;
   } else {
     beatSource = 'detector';
-    refBeats = detectBeats(leads[0], excluded, fsIn).map((sample) => ({
+    // The model's first lead where the record names it (MLII / II: what the detector was checked
+    // on); with unknown names, every distinct lead in use, so a weak first lead (V1) is helped.
+    const detectOn = choice.firstByName
+      ? [leads[0]]
+      : [...new Set(indices)].map((i) => record.signals[i]);
+    refBeats = detectBeats(detectOn, excluded, fsIn).map((sample) => ({
       sample,
       symbol: '?',
       aami: 'Q',
@@ -707,12 +715,14 @@ export const DETECT_CHUNK_SECONDS = 3600;
  * ends are dropped.
  */
 export function detectBeats(
-  lead: Float32Array,
+  lead: Float32Array | readonly Float32Array[],
   excluded: readonly ExcludedStretch[],
   fs: number,
 ): number[] {
+  const leads = lead instanceof Float32Array ? [lead] : lead;
   const edge = Math.round(EDGE_SECONDS * fs);
-  return detectInChunks(lead, excluded, fs).filter((p) => p >= edge && p < lead.length - edge);
+  const n = leads[0].length;
+  return detectInChunks(leads, excluded, fs).filter((p) => p >= edge && p < n - edge);
 }
 
 /**
@@ -723,23 +733,30 @@ export function detectBeats(
 export const EDGE_SECONDS = 0.25;
 
 function detectInChunks(
-  lead: Float32Array,
+  leads: readonly Float32Array[],
   excluded: readonly ExcludedStretch[],
   fs: number,
 ): number[] {
+  const n = leads[0].length;
   const chunk = Math.round(DETECT_CHUNK_SECONDS * fs);
   const margin = Math.round(10 * fs);
-  if (lead.length <= chunk + margin) return detectQrs(sanitized(lead, excluded), fs);
+  if (n <= chunk + margin) {
+    return detectQrs(
+      leads.map((l) => sanitized(l, excluded)),
+      fs,
+    );
+  }
   const out: number[] = [];
-  for (let a = 0; a < lead.length; a += chunk) {
-    const b = Math.min(lead.length, a + chunk);
+  for (let a = 0; a < n; a += chunk) {
+    const b = Math.min(n, a + chunk);
     const lo = Math.max(0, a - margin);
-    const hi = Math.min(lead.length, b + margin);
+    const hi = Math.min(n, b + margin);
     if (hi - lo < Math.round(fs)) break;
     const rel = excluded
       .filter((x) => x.end > lo && x.start < hi)
       .map((x) => ({ ...x, start: Math.max(0, x.start - lo), end: Math.min(hi, x.end) - lo }));
-    for (const p of detectQrs(sanitized(lead.subarray(lo, hi), rel), fs)) {
+    const part = leads.map((l) => sanitized(l.subarray(lo, hi), rel));
+    for (const p of detectQrs(part, fs)) {
       if (p + lo >= a && p + lo < b) out.push(p + lo);
     }
   }

@@ -56,6 +56,7 @@ describe.skipIf(!mitdb.present)(`beatlens report on MIT-BIH 119 (${mitdb.skipRea
       const html = readFileSync(join(out, 'report.html'), 'utf8');
       expect(html).toContain(`data-figure="pvc-count">${report.pvcCount}<`);
       expect(r.stdout).toContain(`PVCs ${report.pvcCount}`);
+      expect(r.stdout).toContain(`SVEBs ${report.supraventricular.count}`);
       if (findChromium().path) {
         expect(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1')).toBe(
           '%PDF-',

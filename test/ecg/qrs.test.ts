@@ -5,6 +5,7 @@ import { detectQrs } from '../../src-main/ecg/qrs';
 import { matchBeats } from '../../src-main/evaluate/beat-match';
 import { createRng } from '../../src-main/random';
 import { dataset } from '../helpers/data';
+import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 
 const sample = dataset('wfdb-sample-data', '100.atr');
 
@@ -41,5 +42,33 @@ describe('detectQrs', () => {
 
   it('rejects a signal shorter than a second', () => {
     expect(() => detectQrs(new Float32Array(100), 360)).toThrow(/need at least 1 s/);
+  });
+});
+
+describe('detectQrs on several leads', () => {
+  const { record } = synthesizeRecord({ seed: 11, durationSeconds: 30, pvcRate: 0.05 });
+  const fs = record.fs;
+  const lead = record.signals[0];
+
+  it('one lead in a list is the lead alone; a flat second lead changes nothing', () => {
+    const alone = detectQrs(lead, fs);
+    expect(alone.length).toBeGreaterThan(20);
+    expect(detectQrs([lead], fs)).toEqual(alone);
+    expect(detectQrs([lead, new Float32Array(lead.length)], fs)).toEqual(alone);
+  });
+
+  it('finds the beats from two leads when one of them has lost most of its QRS', () => {
+    // The second lead: the first at a thousandth of its gain buried in noise (a V1 with tiny QRS).
+    const rng = createRng(3);
+    const weak = lead.map((v) => 0.001 * v + 0.05 * rng.normal());
+    const both = detectQrs([weak, lead], fs);
+    const alone = detectQrs(lead, fs);
+    const near = (a: number[], b: number[]): number =>
+      a.filter((x) => b.some((y) => Math.abs(x - y) <= 0.05 * fs)).length;
+    expect(near(both, alone)).toBeGreaterThanOrEqual(alone.length - 1);
+  });
+
+  it('refuses leads of different lengths in one line', () => {
+    expect(() => detectQrs([lead, lead.subarray(1)], fs)).toThrow(/leads of different lengths/);
   });
 });
