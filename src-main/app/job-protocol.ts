@@ -86,6 +86,8 @@ export type WorkerMessage =
       /** Every labelled beat of the record (the review keeps them all). */
       beats: ScannedBeat[];
       beatSource: 'annotations' | 'detector';
+      /** Stretches left out as noise or lead-off, samples [start, end) (the rhythm episodes skip them). */
+      excluded: Array<{ start: number; end: number }>;
       note: string;
     }
   | { type: 'error'; code: string; message: string };

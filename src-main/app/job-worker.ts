@@ -291,6 +291,7 @@ async function runScan(req: ScanJobRequest): Promise<void> {
         };
       }),
       beatSource: res.beatSource,
+      excluded: res.excluded.map(({ start, end }) => ({ start, end })),
       note: `${name}: ${res.nSegments} segments, ${res.nBeats} beats (${res.beatSource}), ${flagged.length} flagged`,
     });
   } finally {

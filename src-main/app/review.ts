@@ -3,7 +3,8 @@
  * with every beat (machine labels kept, reference symbols matched), the review screen reads and
  * relabels beats (one committed decision each, undo/redo from the log), the template view
  * clusters the beats of one label, and the exports (WFDB annotation file, CSV, JSON) write the
- * effective labels.
+ * effective labels. A scan's rhythm episodes are stored with it and reviewed beside the beats
+ * (rhythm-review.ts); the WFDB and JSON exports carry the episodes in force.
  */
 import type { Beat, EcgRecord } from '../ecg/types';
 import { clusterBeats } from '../ecg/templates';
@@ -12,12 +13,15 @@ import {
   formatMitAnnotations,
   type WfdbAnnotationOut,
 } from '../ecg/wfdb/annotation-writer';
+import { mergeAnnotations, rhythmAnnotations } from '../ecg/wfdb/rhythm-annotations';
 import { formatCsv } from '../csv';
 import { BeatlensError } from '../errors';
 import type {
   FileExport,
   ReviewBeatRow,
+  EpisodeRevision,
   ReviewBeats,
+  ReviewEpisodes,
   ReviewLabel,
   ReviewUpdate,
   ScanSummary,
@@ -25,6 +29,12 @@ import type {
 } from '../ipc/contract';
 import { effectiveLabels, type ReviewStep, type Store, type StoredScan } from '../store/index';
 import type { ScannedBeat } from './job-protocol';
+import {
+  exportedEpisodes,
+  reviewEpisodes,
+  storeMachineEpisodes,
+  storedEpisodes,
+} from './rhythm-review';
 
 /** A scanned beat and a reference annotation are the same beat within this (EC57's window). */
 const MATCH_SECONDS = 0.15;
@@ -91,10 +101,18 @@ export class ReviewService {
     private readonly recordOf: (recordId: string) => { record: EcgRecord; beats: Beat[] | null },
   ) {}
 
-  /** Stores a finished scan of `recordId` with every beat; returns it. */
+  /**
+   * Stores a finished scan of `recordId` with every beat and its machine rhythm episodes (one
+   * transaction); returns it. `excluded`: the scan's noise / lead-off stretches, left out of the
+   * episodes.
+   */
   saveScan(
     recordId: string,
-    scan: { beats: readonly ScannedBeat[]; beatSource: 'annotations' | 'detector' },
+    scan: {
+      beats: readonly ScannedBeat[];
+      beatSource: 'annotations' | 'detector';
+      excluded?: ReadonlyArray<{ start: number; end: number }>;
+    },
     opts: { modelName: string | null; minProbability: number },
   ): ScanSummary {
     const { record, beats: reference } = this.recordOf(recordId);
@@ -104,21 +122,29 @@ export class ReviewService {
       reference,
       record.fs,
     );
-    const id = this.store.beatReviews.createScan({
-      recordId,
-      modelName: opts.modelName,
-      beatSource: scan.beatSource,
-      fs: record.fs,
-      minProbability: opts.minProbability,
-      beats: beats.map((b, i) => ({
-        beatSample: b.sample,
-        machineLabel: b.label,
-        score: b.score,
-        correlation: b.correlation,
-        segmentLabel: b.segmentLabel,
-        segmentProbability: b.segmentProbability,
-        referenceSymbol: b.symbol ?? symbols[i],
-      })),
+    const id = this.store.transaction(() => {
+      const scanId = this.store.beatReviews.createScan({
+        recordId,
+        modelName: opts.modelName,
+        beatSource: scan.beatSource,
+        fs: record.fs,
+        minProbability: opts.minProbability,
+        beats: beats.map((b, i) => ({
+          beatSample: b.sample,
+          machineLabel: b.label,
+          score: b.score,
+          correlation: b.correlation,
+          segmentLabel: b.segmentLabel,
+          segmentProbability: b.segmentProbability,
+          referenceSymbol: b.symbol ?? symbols[i],
+        })),
+      });
+      storeMachineEpisodes(
+        this.store,
+        this.store.beatReviews.requireScan(scanId),
+        scan.excluded ?? [],
+      );
+      return scanId;
     });
     return summary(this.store.beatReviews.requireScan(id));
   }
@@ -159,6 +185,36 @@ export class ReviewService {
         .map((b) => ({ sample: b.beatSample, reviewerLabel: b.reviewerLabel })),
       history: step.history,
     };
+  }
+
+  /** The scan's rhythm episodes (machine's and reviewer's) and the rhythm decision history. */
+  episodes(scanId: number): ReviewEpisodes {
+    return reviewEpisodes(this.store, this.store.beatReviews.requireScan(scanId));
+  }
+
+  /** One reviewer decision on one episode: confirm, relabel, move its edges or delete it. */
+  reviseEpisode(scanId: number, episode: number, revision: EpisodeRevision): ReviewEpisodes {
+    const scan = this.store.beatReviews.requireScan(scanId);
+    storedEpisodes(this.store, scan);
+    const step = this.store.rhythmReviews.revise(scanId, episode, revision);
+    return reviewEpisodes(this.store, scan, step.episode);
+  }
+
+  undoEpisode(scanId: number): ReviewEpisodes {
+    return this.episodeStep(scanId, 'undo');
+  }
+
+  redoEpisode(scanId: number): ReviewEpisodes {
+    return this.episodeStep(scanId, 'redo');
+  }
+
+  private episodeStep(scanId: number, kind: 'undo' | 'redo'): ReviewEpisodes {
+    const scan = this.store.beatReviews.requireScan(scanId);
+    const step =
+      kind === 'undo'
+        ? this.store.rhythmReviews.undo(scanId)
+        : this.store.rhythmReviews.redo(scanId);
+    return reviewEpisodes(this.store, scan, step.episode);
   }
 
   /** The beats whose effective label is `label`, on the record's first lead, clustered. */
@@ -219,7 +275,7 @@ export function formatReviewExport(
   const labels = effectiveLabels(store, scan.id);
   const base = `${scan.recordId}`;
   if (format === 'wfdb') {
-    const bytes = reviewAnnotationBytes(labels);
+    const bytes = formatMitAnnotations(reviewExportAnnotations(store, scan));
     return {
       fileName: `${base}.${REVIEW_ANNOTATOR}`,
       mimeType: 'application/octet-stream',
@@ -235,10 +291,21 @@ export function formatReviewExport(
   }));
   if (format === 'json') {
     const { nReviewed, ...info } = scan;
+    const rhythm = reviewEpisodes(store, scan);
+    const episodes = rhythm.episodes.map((e) => ({
+      ...e,
+      startSeconds: round4(e.startSeconds),
+      endSeconds: round4(e.endSeconds),
+      durationSeconds: round4(e.durationSeconds),
+    }));
     return {
       fileName: `review-${base}-scan${scan.id}.json`,
       mimeType: 'application/json',
-      text: JSON.stringify({ scan: { ...info, nReviewed }, beats: rows }, null, 2),
+      text: JSON.stringify(
+        { scan: { ...info, nReviewed }, beats: rows, episodes, episodesNote: rhythm.note },
+        null,
+        2,
+      ),
       base64: null,
     };
   }
@@ -286,9 +353,13 @@ export function reviewAnnotations(
   });
 }
 
-/** MIT-format annotation bytes of effective labels. */
-export function reviewAnnotationBytes(
-  labels: ReadonlyArray<{ sample: number; label: ReviewLabel }>,
-): Uint8Array {
-  return formatMitAnnotations(reviewAnnotations(labels));
+/**
+ * What a scan's WFDB annotation file holds: the effective label of every beat, the rhythm
+ * episodes in force as `+` rhythm annotations and pauses as comments (rhythm-annotations.ts).
+ */
+export function reviewExportAnnotations(store: Store, scan: StoredScan): WfdbAnnotationOut[] {
+  return mergeAnnotations(
+    reviewAnnotations(effectiveLabels(store, scan.id)),
+    rhythmAnnotations(exportedEpisodes(store, scan), scan.fs),
+  );
 }

@@ -7,11 +7,11 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { formatReviewExport, REVIEW_ANNOTATOR, reviewAnnotations } from '../app/review';
+import { formatReviewExport, REVIEW_ANNOTATOR, reviewExportAnnotations } from '../app/review';
 import { formatMitAnnotations, writeWfdbAnnotations } from '../ecg/wfdb/annotation-writer';
 import { BeatlensError } from '../errors';
 import { defaultStorePath } from '../paths';
-import { effectiveLabels, openStore } from '../store/index';
+import { openStore } from '../store/index';
 import { writeFileAtomic } from '../train/run-info';
 
 const FORMATS = ['wfdb', 'csv', 'json'] as const;
@@ -79,7 +79,7 @@ export function registerReviewCommands(program: Command): void {
       try {
         const scan = store.beatReviews.requireScan(scanId);
         if (format === 'wfdb') {
-          const annotations = reviewAnnotations(effectiveLabels(store, scanId));
+          const annotations = reviewExportAnnotations(store, scan);
           let path: string;
           if (f.out) {
             path = resolve(f.out);

@@ -278,7 +278,12 @@ function strips(
 export function buildHolterReport(input: BuildReportInput): HolterReport {
   const { record, maps } = input;
   const startTime = record.startTime ?? null;
-  const rhythm = rhythmFindings(input);
+  const rhythm = rhythmFindings({
+    fs: record.fs,
+    beats: input.beats,
+    excluded: maps.excluded,
+    pauseSeconds: input.options?.pauseSeconds,
+  });
   const summary = computeBurden({
     beats: rhythm.beats,
     fs: record.fs,
@@ -342,7 +347,16 @@ function afMinutesIn(eps: readonly RhythmEpisode[], a: number, b: number, fs: nu
   return n / fs / 60;
 }
 
-interface RhythmFindings {
+/** What the rhythm findings read: the effective beats, the record's fs and its excluded stretches. */
+export interface RhythmInput {
+  fs: number;
+  beats: ReadonlyArray<{ sample: number; label: AamiClass }>;
+  excluded: ReadonlyArray<{ start: number; end: number }>;
+  /** RR intervals of at least this many seconds are pauses (default 2, the report's). */
+  pauseSeconds?: number;
+}
+
+export interface RhythmFindings {
   /** The beats the burden counts: S relabelled N inside AF/flutter. */
   beats: BurdenBeat[];
   analysedBeats: number;
@@ -360,10 +374,9 @@ interface RhythmFindings {
  * brady/tachycardia, VT/SVT runs, bigeminy/trigeminy; and the urgent rhythm findings, each with
  * a strip of its worst instance.
  */
-function rhythmFindings(input: BuildReportInput): RhythmFindings {
-  const { record, maps } = input;
-  const fs = record.fs;
-  const excluded = [...maps.excluded].sort((a, b) => a.start - b.start);
+export function rhythmFindings(input: RhythmInput): RhythmFindings {
+  const { fs } = input;
+  const excluded = [...input.excluded].sort((a, b) => a.start - b.start);
   const isExcluded = (t: number): boolean => excluded.some((x) => t >= x.start && t < x.end);
   const sorted = [...input.beats].sort((a, b) => a.sample - b.sample);
   const analysed = sorted.filter(
@@ -384,7 +397,7 @@ function rhythmFindings(input: BuildReportInput): RhythmFindings {
     b.label === 'S' && inAfSample.has(b.sample) ? { ...b, label: 'N' as const } : b,
   );
   const labels = relabelled.map((b) => b.label);
-  const pauses = findPauses(samples, fs, input.options?.pauseSeconds ?? 2, runStarts);
+  const pauses = findPauses(samples, fs, input.pauseSeconds ?? 2, runStarts);
   const episodes = [
     ...afEpisodes,
     ...pauses,

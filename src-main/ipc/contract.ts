@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { ArgSchemas } from './schemas';
+import type { ReviewRhythm } from '../store/rhythm-reviews';
 
 /**
  * Every channel, under the name of the one bridge method that carries it (Electron's
@@ -45,6 +46,10 @@ export const API_METHODS = {
   redoReview: 'review:redo',
   beatTemplates: 'review:templates',
   exportReview: 'review:export',
+  reviewEpisodes: 'review:episodes',
+  reviseEpisode: 'review:episode',
+  undoEpisodeReview: 'review:episode-undo',
+  redoEpisodeReview: 'review:episode-redo',
   reportView: 'report:get',
   signOffReport: 'report:signoff',
   exportReport: 'report:export',
@@ -322,6 +327,47 @@ export interface ReviewUpdate {
   history: ReviewHistoryInfo;
 }
 
+/** A reviewer's rhythm: the machine's kinds, and atrial flutter (the machine's 'AF' is AF or flutter). */
+export type { ReviewRhythm };
+
+/** One rhythm episode of a scan on the review screen: the reviewer's version where reviewed. */
+export interface ReviewEpisodeRow {
+  /** The episode's key in the scan (its index among the machine's episodes). */
+  episode: number;
+  /** 'machine': not reviewed; 'confirmed'; 'changed' (relabelled or edges moved); 'deleted'. */
+  state: 'machine' | 'confirmed' | 'changed' | 'deleted';
+  machineRhythm: string;
+  machineStartSample: number;
+  machineEndSample: number;
+  /** The rhythm, edges and figures in force (the machine's for a deleted episode). */
+  rhythm: ReviewRhythm;
+  startSample: number;
+  endSample: number;
+  startSeconds: number;
+  endSeconds: number;
+  durationSeconds: number;
+  meanRateBpm: number | null;
+  maxRateBpm: number | null;
+  nBeats: number;
+}
+
+export interface ReviewEpisodes {
+  scanId: number;
+  episodes: ReviewEpisodeRow[];
+  history: ReviewHistoryInfo;
+  /** Why episodes may be missing or partial (no AF verdict, exclusions unknown); null when none. */
+  note: string | null;
+  /** The episode a revise, undo or redo changed; null otherwise. */
+  changed: number | null;
+}
+
+/** What a reviewer does to one episode (one decision). */
+export type EpisodeRevision =
+  | { action: 'confirm' }
+  | { action: 'delete' }
+  | { action: 'relabel'; rhythm: ReviewRhythm }
+  | { action: 'edges'; startSample: number; endSample: number };
+
 export interface TemplateCluster {
   size: number;
   /** Fewer than 5 % of the label's beats. */
@@ -427,6 +473,10 @@ export interface Results {
   'review:redo': ReviewUpdate;
   'review:templates': TemplateView;
   'review:export': FileExport;
+  'review:episodes': ReviewEpisodes;
+  'review:episode': ReviewEpisodes;
+  'review:episode-undo': ReviewEpisodes;
+  'review:episode-redo': ReviewEpisodes;
   'report:get': ReportView;
   'report:signoff': ReportView;
   'report:export': FileExport;

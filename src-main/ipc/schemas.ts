@@ -6,10 +6,13 @@
 import { z } from 'zod';
 import { MAX_UPLOAD_BYTES } from './contract';
 import type { Channel } from './contract';
+import { REVIEW_RHYTHMS } from '../store/rhythm-reviews';
 
 const id = z.string().min(1).max(200);
 const scanId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const reviewLabel = z.enum(['N', 'S', 'V', 'F', 'Q', 'artefact']);
+const reviewRhythm = z.enum(REVIEW_RHYTHMS);
+const sample = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const seed = z
   .number()
   .int()
@@ -125,6 +128,24 @@ export const argSchemas = {
   'review:redo': z.strictObject({ scanId }),
   'review:templates': z.strictObject({ scanId, label: reviewLabel }),
   'review:export': z.strictObject({ scanId, format: z.enum(['wfdb', 'csv', 'json']) }),
+  'review:episodes': z.strictObject({ scanId }),
+  /** One decision on one rhythm episode (the store checks the episode and that edges are R peaks). */
+  'review:episode': z.strictObject({
+    scanId,
+    episode: z.number().int().min(0).max(10_000_000),
+    revision: z.discriminatedUnion('action', [
+      z.strictObject({ action: z.literal('confirm') }),
+      z.strictObject({ action: z.literal('delete') }),
+      z.strictObject({ action: z.literal('relabel'), rhythm: reviewRhythm }),
+      z
+        .strictObject({ action: z.literal('edges'), startSample: sample, endSample: sample })
+        .refine((e) => e.endSample > e.startSample, {
+          message: 'an episode ends after it starts',
+        }),
+    ]),
+  }),
+  'review:episode-undo': z.strictObject({ scanId }),
+  'review:episode-redo': z.strictObject({ scanId }),
   'report:get': z.strictObject({ scanId }),
   /** The reviewer's name (checked again in the store: one line, no control characters). */
   'report:signoff': z.strictObject({ scanId, reviewer: z.string().min(1).max(200) }),

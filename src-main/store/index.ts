@@ -35,3 +35,18 @@ export {
   type StoredScan,
   type StoredScanBeat,
 } from './beat-reviews';
+export {
+  effectiveEpisodes,
+  episodeState,
+  isReviewRhythm,
+  REVIEW_RHYTHMS,
+  type EffectiveEpisode,
+  type EpisodeReviewState,
+  type MachineEpisode,
+  type ReviewerEpisode,
+  type ReviewRhythm,
+  type RhythmChange,
+  type RhythmStep,
+  type ScanRhythmInfo,
+  type StoredEpisode,
+} from './rhythm-reviews';

@@ -16,6 +16,7 @@ import { applyMigrations, schemaVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { BeatReviewRepository } from './beat-reviews';
 import { ReportSignoffRepository } from './report-signoffs';
+import { RhythmReviewRepository } from './rhythm-reviews';
 import { FlaggedBeatRepository } from './flags';
 import { FoldRepository } from './folds';
 import { ModelRepository } from './models';
@@ -48,6 +49,8 @@ export interface Store {
   readonly beatReviews: BeatReviewRepository;
   /** Holter report sign-offs (append-only, the signed report kept). */
   readonly reportSignoffs: ReportSignoffRepository;
+  /** Scans' machine rhythm episodes, the reviewer's versions, the rhythm decision log. */
+  readonly rhythmReviews: RhythmReviewRepository;
   /** Runs `fn` in one write transaction (for callers that combine repositories). */
   transaction<T>(fn: () => T): T;
   /** Row counts per table, for `beatlens info` and tests. */
@@ -85,6 +88,9 @@ const COUNTED_TABLES = [
   'beat_labels',
   'review_decisions',
   'report_signoffs',
+  'scan_episodes',
+  'rhythm_reviews',
+  'rhythm_decisions',
 ];
 
 /**
@@ -119,6 +125,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     });
   }
   const segments = new SegmentRepository(db);
+  const beatReviews = new BeatReviewRepository(db);
   const version = schemaVersion(db);
   const present = new Set(
     (
@@ -141,8 +148,9 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     reviews: new ReviewRepository(db),
     flaggedBeats: new FlaggedBeatRepository(db),
     settings: new SettingsRepository(db),
-    beatReviews: new BeatReviewRepository(db),
+    beatReviews,
     reportSignoffs: new ReportSignoffRepository(db),
+    rhythmReviews: new RhythmReviewRepository(db, beatReviews),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     counts: () =>
       Object.fromEntries(

@@ -42,7 +42,7 @@ function setup(): { service: ReviewService; scanId: number; beats: ScannedBeat[]
   }));
   const scan = service.saveScan(
     record.id,
-    { beats, beatSource: 'detector' },
+    { beats, beatSource: 'detector', excluded: [] },
     { modelName: 'm1', minProbability: 0.5 },
   );
   return { service, scanId: scan.id, beats, s };
@@ -122,7 +122,9 @@ describe('ReviewService', () => {
     service.label(scanId, [pvc], 'N');
     const wfdb = service.export(scanId, 'wfdb');
     expect(wfdb.fileName).toMatch(/\.rev$/);
-    const anns = parseMitAnnotations(Buffer.from(wfdb.base64!, 'base64'), wfdb.fileName);
+    const all = parseMitAnnotations(Buffer.from(wfdb.base64!, 'base64'), wfdb.fileName);
+    // Beat annotations; the rhythm ('+') and pause ('"') annotations are tested below.
+    const anns = all.filter((a) => a.symbol !== '+' && a.symbol !== '"');
     expect(anns.map((a) => a.sample)).toEqual(beats.map((b) => b.sample));
     expect(anns[0].symbol).toBe('|');
     expect(anns.find((a) => a.sample === pvc)!.symbol).toBe('N');
@@ -142,5 +144,71 @@ describe('ReviewService', () => {
     expect(json.scan.nReviewed).toBe(2);
     expect(json.beats).toHaveLength(beats.length);
     expect(() => service.export(scanId + 1, 'csv')).toThrow(/scan \d+ is not in the store/);
+  });
+});
+
+describe('ReviewService rhythm episodes', () => {
+  it('stores the machine episodes with the scan; reviews them with undo; exports the reviewed ones', () => {
+    const { service, scanId, s } = setup();
+    const machine = service.episodes(scanId);
+    expect(machine.episodes.length).toBeGreaterThan(0);
+    expect(machine.episodes.every((e) => e.state === 'machine')).toBe(true);
+    const first = machine.episodes[0];
+    // The machine's episodes are the report's rhythm findings over the machine labels.
+    expect(s.rhythmReviews.info(scanId)).toEqual({ verdict: false, excludedKnown: true });
+
+    const relabelled = service.reviseEpisode(scanId, first.episode, {
+      action: 'relabel',
+      rhythm: 'VT',
+    });
+    expect(relabelled.changed).toBe(first.episode);
+    expect(relabelled.episodes[0]).toMatchObject({
+      state: 'changed',
+      rhythm: 'VT',
+      machineRhythm: first.machineRhythm,
+      nBeats: first.nBeats,
+    });
+    const read = () => {
+      const f = service.export(scanId, 'wfdb');
+      return parseMitAnnotations(Buffer.from(f.base64!, 'base64'), f.fileName).filter(
+        (a) => a.symbol === '+',
+      );
+    };
+    expect(
+      read()
+        .slice(0, 2)
+        .map((a) => [a.sample, a.aux]),
+    ).toEqual([
+      [first.startSample - 1, '(VT'],
+      [first.endSample + 1, '(N'],
+    ]);
+    const json = JSON.parse(service.export(scanId, 'json').text!) as {
+      episodes: Array<{ episode: number; state: string; rhythm: string; machineRhythm: string }>;
+    };
+    expect(json.episodes[0]).toMatchObject({ state: 'changed', rhythm: 'VT' });
+    expect(json.episodes[0].machineRhythm).toBe(first.machineRhythm);
+
+    const deleted = service.reviseEpisode(scanId, first.episode, { action: 'delete' });
+    expect(deleted.episodes[0].state).toBe('deleted');
+    expect(read().some((a) => a.sample === first.startSample - 1)).toBe(false);
+    expect(service.undoEpisode(scanId).episodes[0].state).toBe('changed');
+    expect(service.undoEpisode(scanId).episodes[0].state).toBe('machine');
+    expect(service.redoEpisode(scanId).episodes[0].state).toBe('changed');
+    expect(() =>
+      service.reviseEpisode(scanId, first.episode, {
+        action: 'edges',
+        startSample: first.startSample + 1,
+        endSample: first.endSample,
+      }),
+    ).toThrow(/no beat at sample \d+: episode edges are R peaks/);
+  });
+
+  it('gives a scan stored before rhythm review its machine episodes, saying how', () => {
+    const { service, scanId, s } = setup();
+    s.db.prepare('DELETE FROM scan_rhythm').run();
+    expect(s.counts().scan_episodes).toBe(0);
+    const r = service.episodes(scanId);
+    expect(r.episodes.length).toBeGreaterThan(0);
+    expect(r.note).toMatch(/predates rhythm review/);
   });
 });

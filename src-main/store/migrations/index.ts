@@ -7,6 +7,7 @@ import { migration006 } from './006_scan_beat_reviews';
 import { migration007 } from './007_report_signoffs';
 import { migration008 } from './008_record_start_time';
 import { migration009 } from './009_segment_rr_context';
+import { migration010 } from './010_rhythm_reviews';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
