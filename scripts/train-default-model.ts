@@ -3,7 +3,7 @@
  * the same training as 3 patient-grouped folds over DS1's 22 records, so that every DS1 record is
  * scanned by a model that never saw it; picks the beat rule on those out-of-fold scans
  * (scripts/tune-beat-threshold.ts --cv-run); and copies the model into resources/models/default
- * (MODEL_CARD.md is kept). Then `npm run reproduce:ds2-beats` measures it on DS2.
+ * (MODEL_CARD.md is kept). Then `npm run reproduce:scan` measures it on DS2 and the other databases.
  *
  *   npm run train:default-model            # ≈ 70 min on 2 cores (the folds run two at a time)
  */
