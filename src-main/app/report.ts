@@ -12,7 +12,7 @@ import { BeatlensError } from '../errors';
 import type { EcgRecord } from '../ecg/types';
 import type { FileExport, ReportSignoff, ReportView } from '../ipc/contract';
 import { buildHolterReport, reportBeats, reportModel, type HolterReport } from '../holter/report';
-import { figureRows, hourlySvg, reportHtml, stripSvg } from '../holter/report-html';
+import { episodeTable, figureRows, hourlySvg, reportHtml, stripSvg } from '../holter/report-html';
 import type { PdfPrinter } from '../holter/pdf';
 import { effectiveLabels, type Store } from '../store/index';
 import type { CurrentModel, ModelRole } from './model-choice';
@@ -114,6 +114,7 @@ export class ReportService {
       warnings: report.warnings,
       figuresHtml: figureRows(report),
       hourlySvg: hourlySvg(report),
+      episodesHtml: report.episodes.length ? episodeTable(report) : null,
       strips: report.strips.map((s) => ({ title: s.title, svg: stripSvg(s, mapName) })),
       signoffs: list,
       stale: latest !== null && latest.nDecisions !== nDecisions,

@@ -232,6 +232,16 @@ th[scope=row]{font-weight:normal;color:#444;width:34%}td.n,th.n{text-align:right
 @page{size:A4;margin:14mm}@media print{body{margin:0}}
 `;
 
+/** The rhythm episode table (report.html and the app's Report screen). */
+export function episodeTable(r: Pick<HolterReport, 'episodes'>): string {
+  return `<table data-testid="episodes"><thead><tr><th>Rhythm</th><th>From</th><th>To</th><th class="n">Duration</th><th class="n">Mean rate</th><th class="n">Max rate</th><th class="n">Beats</th></tr></thead><tbody>${r.episodes
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.rhythm)}</td><td>${esc(elapsed(e.startSeconds))}</td><td>${esc(elapsed(e.endSeconds))}</td><td class="n">${e.durationSeconds.toFixed(1)} s</td><td class="n">${fmt(e.meanRateBpm)}</td><td class="n">${fmt(e.maxRateBpm)}</td><td class="n">${e.nBeats}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+}
+
 /** The whole page. */
 export function reportHtml(r: HolterReport): string {
   const mapName = r.mapSource === 'attention' ? "model's attention" : 'gradient × input';
@@ -258,14 +268,7 @@ export function reportHtml(r: HolterReport): string {
         )
         .join('')}</tbody></table>`
     : '';
-  const episodes = r.episodes.length
-    ? `<h2>Rhythm episodes</h2><table data-testid="episodes"><thead><tr><th>Rhythm</th><th>From</th><th>To</th><th class="n">Duration</th><th class="n">Mean rate</th><th class="n">Max rate</th><th class="n">Beats</th></tr></thead><tbody>${r.episodes
-        .map(
-          (e) =>
-            `<tr><td>${esc(e.rhythm)}</td><td>${esc(elapsed(e.startSeconds))}</td><td>${esc(elapsed(e.endSeconds))}</td><td class="n">${e.durationSeconds.toFixed(1)} s</td><td class="n">${fmt(e.meanRateBpm)}</td><td class="n">${fmt(e.maxRateBpm)}</td><td class="n">${e.nBeats}</td></tr>`,
-        )
-        .join('')}</tbody></table>`
-    : '';
+  const episodes = r.episodes.length ? `<h2>Rhythm episodes</h2>${episodeTable(r)}` : '';
   const strips = r.strips
     .map((s) => `<div class="strip"><h3>${esc(s.title)}</h3>${stripSvg(s, mapName)}</div>`)
     .join('');

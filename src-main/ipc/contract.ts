@@ -427,6 +427,8 @@ export interface ReportView {
   /** `<tr>` rows of the figures table. */
   figuresHtml: string;
   hourlySvg: string;
+  /** The rhythm episode table (AF/flutter, pauses, runs, brady/tachycardia); null without episodes. */
+  episodesHtml: string | null;
   strips: Array<{ title: string; svg: string }>;
   /** Oldest first; the last is the current sign-off. */
   signoffs: ReportSignoff[];
