@@ -197,8 +197,8 @@ export type HeadThresholds = Pick<
  * (N, S, V) and QRS correlation: V where the rule says V, or where the V probability reaches
  * `vThreshold` and the correlation is below `vMaxCorrelation`; else S where the S probability
  * reaches `threshold`, its QRS correlates at least `sMinCorrelation` with the dominant beat and
- * `inAf` (AF or flutter) does not hold for the beat; else N — the
- * segment model's APB segments no longer make S beats.
+ * `inAf` (AF or flutter) does not hold for the beat; else N — the segment model's APB segments
+ * no longer make S beats.
  */
 export function applyBeatHead(
   labels: readonly AamiClass[],
@@ -207,7 +207,8 @@ export function applyBeatHead(
   t: HeadThresholds,
   inAf?: readonly boolean[],
 ): AamiClass[] {
-  const [, s, v] = [0, 1, 2];
+  const s = BEAT_HEAD_CLASSES.indexOf('S');
+  const v = BEAT_HEAD_CLASSES.indexOf('V');
   return labels.map((label, i) => {
     const p = probabilities[i];
     if (label === 'V') return 'V';

@@ -132,6 +132,11 @@ describe('applyBeatHead', () => {
       'N', // not probable enough
       'N', // unknown correlation counts as the dominant shape
     ]);
+    // An S must be conducted like the dominant beat when sMinCorrelation is set.
+    const sc = { threshold: 0.5, sMinCorrelation: 0.8 };
+    expect(
+      applyBeatHead(['N', 'N', 'N'], [pS(0.9), pS(0.9), pS(0.9)], [0.95, 0.5, NaN], sc),
+    ).toEqual(['S', 'N', 'S']);
     // Without vThreshold the head adds no V.
     expect(applyBeatHead(['N'], [pS(0, 1)], [0], { threshold: 0.5 })).toEqual(['N']);
   });
