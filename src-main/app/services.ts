@@ -390,11 +390,11 @@ export async function createAppServices(opts: AppServicesOptions): Promise<AppSe
     'review:redo': ({ scanId }) => requireReviews().redo(scanId),
     'review:templates': ({ scanId, label }) => requireReviews().templates(scanId, label),
     'review:export': ({ scanId, format }) => requireReviews().export(scanId, format),
-    'review:episodes': ({ scanId }) => requireReviews().episodes(scanId),
-    'review:episode': ({ scanId, episode, revision }) =>
+    'rhythm:episodes': ({ scanId }) => requireReviews().episodes(scanId),
+    'rhythm:revise': ({ scanId, episode, revision }) =>
       requireReviews().reviseEpisode(scanId, episode, revision),
-    'review:episode-undo': ({ scanId }) => requireReviews().undoEpisode(scanId),
-    'review:episode-redo': ({ scanId }) => requireReviews().redoEpisode(scanId),
+    'rhythm:undo': ({ scanId }) => requireReviews().undoEpisode(scanId),
+    'rhythm:redo': ({ scanId }) => requireReviews().redoEpisode(scanId),
     'report:get': ({ scanId }) => requireReports().view(scanId),
     'report:signoff': ({ scanId, reviewer }) => requireReports().signOff(scanId, reviewer),
     'report:export': ({ scanId, format }) => requireReports().export(scanId, format),

@@ -46,10 +46,10 @@ export const API_METHODS = {
   redoReview: 'review:redo',
   beatTemplates: 'review:templates',
   exportReview: 'review:export',
-  reviewEpisodes: 'review:episodes',
-  reviseEpisode: 'review:episode',
-  undoEpisodeReview: 'review:episode-undo',
-  redoEpisodeReview: 'review:episode-redo',
+  reviewEpisodes: 'rhythm:episodes',
+  reviseEpisode: 'rhythm:revise',
+  undoEpisodeReview: 'rhythm:undo',
+  redoEpisodeReview: 'rhythm:redo',
   reportView: 'report:get',
   signOffReport: 'report:signoff',
   exportReport: 'report:export',
@@ -475,10 +475,10 @@ export interface Results {
   'review:redo': ReviewUpdate;
   'review:templates': TemplateView;
   'review:export': FileExport;
-  'review:episodes': ReviewEpisodes;
-  'review:episode': ReviewEpisodes;
-  'review:episode-undo': ReviewEpisodes;
-  'review:episode-redo': ReviewEpisodes;
+  'rhythm:episodes': ReviewEpisodes;
+  'rhythm:revise': ReviewEpisodes;
+  'rhythm:undo': ReviewEpisodes;
+  'rhythm:redo': ReviewEpisodes;
   'report:get': ReportView;
   'report:signoff': ReportView;
   'report:export': FileExport;

@@ -128,9 +128,9 @@ export const argSchemas = {
   'review:redo': z.strictObject({ scanId }),
   'review:templates': z.strictObject({ scanId, label: reviewLabel }),
   'review:export': z.strictObject({ scanId, format: z.enum(['wfdb', 'csv', 'json']) }),
-  'review:episodes': z.strictObject({ scanId }),
+  'rhythm:episodes': z.strictObject({ scanId }),
   /** One decision on one rhythm episode (the store checks the episode and that edges are R peaks). */
-  'review:episode': z.strictObject({
+  'rhythm:revise': z.strictObject({
     scanId,
     episode: z.number().int().min(0).max(10_000_000),
     revision: z.discriminatedUnion('action', [
@@ -144,8 +144,8 @@ export const argSchemas = {
         }),
     ]),
   }),
-  'review:episode-undo': z.strictObject({ scanId }),
-  'review:episode-redo': z.strictObject({ scanId }),
+  'rhythm:undo': z.strictObject({ scanId }),
+  'rhythm:redo': z.strictObject({ scanId }),
   'report:get': z.strictObject({ scanId }),
   /** The reviewer's name (checked again in the store: one line, no control characters). */
   'report:signoff': z.strictObject({ scanId, reviewer: z.string().min(1).max(200) }),

@@ -50,19 +50,19 @@ const BAD: Array<[string, unknown, RegExp]> = [
   ['review:label', { scanId: 1, samples: [10], label: 'maybe' }, /label/],
   ['review:label', { scanId: 1, samples: [], label: 'V' }, /samples/],
   ['review:export', { scanId: 0, format: 'wfdb' }, /scanId/],
-  ['review:episode', { scanId: 1, episode: 0, revision: { action: 'merge' } }, /action/],
+  ['rhythm:revise', { scanId: 1, episode: 0, revision: { action: 'merge' } }, /action/],
   [
-    'review:episode',
+    'rhythm:revise',
     { scanId: 1, episode: 0, revision: { action: 'relabel', rhythm: 'AFIB' } },
     /rhythm/,
   ],
   [
-    'review:episode',
+    'rhythm:revise',
     { scanId: 1, episode: 0, revision: { action: 'edges', startSample: 90, endSample: 10 } },
     /ends after it starts/,
   ],
-  ['review:episode', { scanId: 1, episode: -1, revision: { action: 'confirm' } }, /episode/],
-  ['review:episode-undo', { scanId: 1.5 }, /scanId/],
+  ['rhythm:revise', { scanId: 1, episode: -1, revision: { action: 'confirm' } }, /episode/],
+  ['rhythm:undo', { scanId: 1.5 }, /scanId/],
 ];
 
 describe('IPC handlers validate every argument before the core', () => {
