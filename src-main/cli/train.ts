@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
+import { DEFAULT_AUGMENT } from '../ecg/augment';
 import { loadRecordFile } from '../ecg/import/load';
 import { initBackend, type BackendPreference } from '../model/backend';
 import { ATTENTION_PENALTY_KINDS } from '../model/regularisers';
@@ -95,6 +96,7 @@ interface CommonOpts {
   normal?: string;
   maxNormalPerRecord?: string;
   rhythm?: boolean;
+  augment?: boolean;
   width: string;
   kernel?: string;
   backend: string;
@@ -146,6 +148,7 @@ function resolvePreset(o: CommonOpts): TrainPreset {
   const name = oneOf('preset', o.preset, PRESET_NAMES);
   return getPreset(name, {
     ...(o.epochs ? { epochs: int('epochs', o.epochs, 1) } : {}),
+    ...(o.augment ? { augment: { ...DEFAULT_AUGMENT } } : {}),
     ...(o.attentionPenalty !== undefined ? { attentionPenalty: Number(o.attentionPenalty) } : {}),
     ...(o.complementPenalty !== undefined
       ? { complementPenalty: Number(o.complementPenalty) }
@@ -198,6 +201,10 @@ function addCommon(cmd: Command): Command {
     .option(
       '--rhythm',
       'add two rhythm input channels from the R peaks (is the beat early, does a pause follow it) to the leads',
+    )
+    .option(
+      '--augment',
+      'augment every training segment each epoch (lead swap/duplicate/other pair, gain, polarity, baseline wander, noise, ±10 % time-stretch; seeded by --seed)',
     )
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')

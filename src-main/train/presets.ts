@@ -21,6 +21,7 @@
  * - `tiny`: a few epochs at a high rate for CI and tests on tiny synthetic shapes.
  */
 import { BeatlensError } from '../errors';
+import type { AugmentConfig } from '../ecg/augment';
 import { ATTENTION_PENALTY_KINDS, type AttentionPenaltyKind } from '../model/regularisers';
 
 export type PresetName = 'paper' | 'paper-fast' | 'fast' | 'tiny';
@@ -58,6 +59,13 @@ export interface TrainPreset {
    * paper). Absent or 0 = off.
    */
   complementPenalty?: number;
+  /**
+   * Augmentation of each training segment, drawn afresh every epoch from the run's seed
+   * (src-main/ecg/augment.ts, src-main/train/augment-batch.ts; not in the paper). Absent = off
+   * in every preset; the CLI's `--augment` sets DEFAULT_AUGMENT. Validation segments are never
+   * augmented.
+   */
+  augment?: AugmentConfig;
 }
 
 const PRESETS: Record<PresetName, TrainPreset> = {

@@ -5,7 +5,9 @@
  * epoch (weights + Adam state) so a killed run resumes from its last completed epoch.
  *
  * Reproducibility: the batch order of epoch e comes from createRng(seed + e), so a resumed fold
- * needs no RNG state and sees exactly the batches an uninterrupted run would.
+ * needs no RNG state and sees exactly the batches an uninterrupted run would. With the preset's
+ * `augment`, each training segment is augmented afresh every epoch (augment-batch.ts), seeded
+ * from (seed, epoch, segment), so that holds with augmentation too.
  */
 import { rmSync } from 'node:fs';
 import { BeatlensError } from '../errors';
@@ -16,6 +18,7 @@ import type { BeatlensModel } from '../model/types';
 import { datasetLabels, datasetToTensor } from '../model/input';
 import { classWeights as balancedWeights, weightedNllLoss } from '../model/loss';
 import { attentionPenalty, complementInput, complementPenalty } from '../model/regularisers';
+import { augmentedBatch, type LeadPools } from './augment-batch';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { learningRateAt, type TrainPreset } from './presets';
 
@@ -83,6 +86,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Folder for per-epoch checkpoints; an existing checkpoint there is resumed. */
   checkpointDir?: string;
+  /** With `preset.augment`: per segment, its record's other leads for lead-pair draws. */
+  leadPools?: LeadPools;
 }
 
 interface CheckpointState {
@@ -169,8 +174,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainHistory> {
         throwIfAborted(o.signal);
         const idx = order.slice(b * preset.batchSize, (b + 1) * preset.batchSize);
         const batchWeight = idx.reduce((a, i) => a + classWeights[ds.y[i]], 0);
+        // With augmentation the batch is a fresh copy of its segments (labels unchanged).
+        const batch = preset.augment
+          ? augmentedBatch(ds, idx, preset.augment, o.seed, epoch, o.leadPools)
+          : null;
         const loss = tf.tidy(() => {
-          const x = datasetToTensor(ds, idx);
+          const x = batch
+            ? datasetToTensor(
+                batch,
+                idx.map((_, j) => j),
+              )
+            : datasetToTensor(ds, idx);
           const y = datasetLabels(ds, idx);
           return optimizer.minimize(
             () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tf } from '../../src-main/model/tf';
 import type { SegmentDataset } from '../../src-main/ecg/types';
 import type { NamedWeight, ForwardOutput } from '../../src-main/model/types';
+import { DEFAULT_AUGMENT } from '../../src-main/ecg/augment';
 import { createRng } from '../../src-main/random';
 import { getPreset } from '../../src-main/train/presets';
 import {
@@ -118,6 +119,22 @@ describe('trainModel', () => {
     // steady state from the second epoch on (the best-weights snapshot appears once)
     expect(new Set(counts.slice(1)).size).toBe(1);
     model.dispose();
+  });
+
+  it('augments training batches when the preset says so, reproducibly from the seed', async () => {
+    const run = async (augment: boolean): Promise<number[]> => {
+      const model = linearModel(7);
+      const preset = getPreset('tiny', {
+        epochs: 2,
+        ...(augment ? { augment: DEFAULT_AUGMENT } : {}),
+      });
+      const h = await trainModel({ model, train: ds, trainIdx, valIdx, preset, seed: 5 });
+      model.dispose();
+      return h.epochs.map((e) => e.trainLoss);
+    };
+    const [plain, a, b] = [await run(false), await run(true), await run(true)];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(plain);
   });
 
   it('uses balanced class weights over the training indices by default', async () => {
