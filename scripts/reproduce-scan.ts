@@ -27,13 +27,13 @@
  * the commit, the command).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { csvParseRows } from 'd3';
 import { formatCsv } from '../src-main/csv';
 import { loadRecordFile } from '../src-main/ecg/import/load';
 import { resampleRecord } from '../src-main/ecg/resample';
 import type { EcgRecord } from '../src-main/ecg/types';
+import { recordDiagnoses, type RecordDiagnosis } from '../src-main/ecg/sinus-records';
 import { readBeats } from '../src-main/ecg/wfdb/annotations';
 import {
   compareBeats,
@@ -179,67 +179,22 @@ function ds2Row(summary: BxbSummary, variant: Variant, mode: Ds2Mode): Row {
   };
 }
 
-/** A record of a database without beat types, with what its diagnoses say. */
-interface Item {
-  record: string;
-  header: string;
-  /** Sinus rhythm (any rate) and no extrasystole or other arrhythmia named. */
-  sinusClean: boolean;
-  pvc: boolean;
-  pac: boolean;
-  /** Left out (pacing). */
-  leftOut: string | null;
+/** A record of a database without beat types (its diagnoses: sinus-records.ts) and its QRS marks. */
+interface Item extends RecordDiagnosis {
   qrs: (() => number[]) | null;
 }
 
-/** LUDB: ludb.csv's Rhythms, Extrasystolies and Cardiac pacing columns. */
+/** LUDB: ludb.csv's diagnoses; the lead-II QRS marks. */
 function ludbItems(dir: string): Item[] {
-  const text = readFileSync(join(dir, 'ludb.csv'), 'utf8');
-  const table = csvParseRows(text);
-  const head = table[0];
-  const col = (name: string): number => head.indexOf(name);
-  return table.slice(1).map((cells) => {
-    const id = cells[col('ID')].trim();
-    const rhythm = cells[col('Rhythms')].trim();
-    const extra = cells[col('Extrasystolies')].trim();
-    const pacing = cells[col('Cardiac pacing')].trim();
-    return {
-      record: id,
-      header: join(dir, 'data', `${id}.hea`),
-      sinusClean:
-        /^(sinus rhythm|sinus bradycardia|sinus tachycardia|sinus arrhythmia)$/i.test(rhythm) &&
-        extra === '',
-      pvc: /ventricular extrasystole/i.test(extra),
-      pac: /atrial extrasystole/i.test(extra),
-      leftOut: pacing !== '' ? `pacing: ${pacing.split('\n')[0]}` : null,
-      qrs: () => readBeats(join(dir, 'data', id), 'ii').map((b) => b.sample),
-    };
-  });
+  return recordDiagnoses('ludb', dir).map((d) => ({
+    ...d,
+    qrs: () => readBeats(join(dir, 'data', d.record), 'ii').map((b) => b.sample),
+  }));
 }
 
-/** CinC 2021 sample: labels.csv (the headers' SNOMED codes, decoded) with PVC and PAC columns. */
+/** CinC 2021 sample: labels.csv's diagnoses; no QRS marks. */
 function cincItems(dir: string): Item[] {
-  const table = csvParseRows(readFileSync(join(dir, 'labels.csv'), 'utf8'));
-  const head = table[0];
-  const col = (name: string): number => head.indexOf(name);
-  // Sinus rhythms and the findings that do not touch the rhythm (axis, conduction, repolarisation).
-  const sinus = new Set(['NSR', 'SB', 'STach', 'SA']);
-  const notRhythm = new Set(['LAE', 'LAA', 'TAb', 'TInv', 'NSIVCB', 'LVHV', 'LVH', 'LQT', 'RBBB']);
-  return table.slice(1).map((cells) => {
-    const record = cells[col('record')];
-    const dx = cells[col('dx_abbr')].split(';');
-    const text = readFileSync(join(dir, `${record}.hea`), 'utf8');
-    return {
-      record,
-      header: join(dir, `${record}.hea`),
-      sinusClean: dx.some((d) => sinus.has(d)) && dx.every((d) => sinus.has(d) || notRhythm.has(d)),
-      pvc: cells[col('PVC')] === '1',
-      pac: cells[col('PAC')] === '1',
-      // SNOMED 10370003 pacing rhythm, 251266004 ventricular pacing pattern.
-      leftOut: /\b(10370003|251266004)\b/.test(text) ? 'paced' : null,
-      qrs: null,
-    };
-  });
+  return recordDiagnoses('cinc2021-sample', dir).map((d) => ({ ...d, qrs: null }));
 }
 
 async function otherDatabase(

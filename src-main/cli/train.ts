@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BeatlensError } from '../errors';
 import { DEFAULT_AUGMENT } from '../ecg/augment';
+import { parseSinusDatabases, type SinusDatabase } from '../ecg/sinus-records';
 import { loadRecordFile } from '../ecg/import/load';
 import { initBackend, type BackendPreference } from '../model/backend';
 import { ATTENTION_PENALTY_KINDS } from '../model/regularisers';
@@ -97,6 +98,7 @@ interface CommonOpts {
   maxNormalPerRecord?: string;
   rhythm?: boolean;
   augment?: boolean;
+  extraNormal?: string;
   width: string;
   kernel?: string;
   backend: string;
@@ -113,6 +115,7 @@ function mitdbSpec(o: CommonOpts): {
   normal?: 'symbol' | 'aami';
   maxNormalPerRecord?: number;
   rhythm?: boolean;
+  extraNormal?: SinusDatabase[];
 } {
   const resampleHz = o.resample === undefined ? undefined : Number(o.resample);
   if (resampleHz !== undefined && !(resampleHz > 0)) {
@@ -141,6 +144,7 @@ function mitdbSpec(o: CommonOpts): {
       ? { maxNormalPerRecord: int('max-normal-per-record', o.maxNormalPerRecord, 1) }
       : {}),
     ...(o.rhythm ? { rhythm: true } : {}),
+    ...(o.extraNormal !== undefined ? { extraNormal: parseSinusDatabases(o.extraNormal) } : {}),
   };
 }
 
@@ -205,6 +209,10 @@ function addCommon(cmd: Command): Command {
     .option(
       '--augment',
       'augment every training segment each epoch (lead swap/duplicate/other pair, gain, polarity, baseline wander, noise, ±10 % time-stretch; seeded by --seed)',
+    )
+    .option(
+      '--extra-normal <list>',
+      'task normal-apb-pvc: add NORMAL segments of the sinus-rhythm, no-ectopy training records (odd LUDB numbers; CinC by record-id hash) of ludb,cinc2021-sample on a random pair of their leads',
     )
     .option('--width <f>', 'model channel-width multiplier', '1')
     .option('--kernel <n>', 'window pooling kernel in samples (default 150 at 360 Hz)')
@@ -361,7 +369,7 @@ export function registerTrainCommands(program: Command): void {
         },
       ) => {
         const seed = int('seed', o.seed, 0);
-        const { data, description } = loadTaskDataset({
+        const { data, description, leadPools } = loadTaskDataset({
           name: dataset,
           task: o.task,
           seed,
@@ -399,6 +407,7 @@ export function registerTrainCommands(program: Command): void {
             beatThreshold: unitInterval('beat-threshold', o.beatThreshold),
           },
           onProgress: (p) => print(p),
+          leadPools,
         });
         const last = r.history.epochs[r.history.selectedEpoch];
         process.stdout.write(

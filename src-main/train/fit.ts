@@ -10,6 +10,7 @@ import { defaultModelConfig } from '../model/config';
 import { createModel } from '../model/registry';
 import type { Method, Pooling } from '../model/types';
 import { saveModel } from '../model/weights';
+import type { LeadPools } from './augment-batch';
 import type { TrainPreset } from './presets';
 import { codeVersion, datasetFingerprint } from './code-version';
 import { packageVersions, writeJsonAtomic, type RunMetadata } from './run-info';
@@ -33,6 +34,8 @@ export interface FitOptions {
   modelMeta?: Record<string, unknown>;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
+  /** Per segment, its record's other leads for augmentation (LoadedDataset.leadPools). */
+  leadPools?: LeadPools;
 }
 
 export async function fitFinalModel(
@@ -45,7 +48,7 @@ export async function fitFinalModel(
     preset.valFraction > 0
       ? innerValidationSplit(all, data.y, preset.valFraction, o.seed)
       : { train: all, val: [] };
-  const { onProgress: _p, signal: _s, data: _d, modelMeta: _m, ...rest } = o;
+  const { onProgress: _p, signal: _s, data: _d, modelMeta: _m, leadPools: _l, ...rest } = o;
   const config = { ...rest, kind: 'train', nTrain: split.train.length, nVal: split.val.length };
   const meta: RunMetadata<typeof config> = {
     runId: `train-${o.method}-${Date.now().toString(36)}`,
@@ -84,6 +87,7 @@ export async function fitFinalModel(
       seed: o.seed,
       onProgress: o.onProgress,
       signal: o.signal,
+      leadPools: o.leadPools,
       checkpointDir: join(o.outDir, 'checkpoint'),
     });
     const modelDir = join(o.outDir, 'model');

@@ -19,8 +19,9 @@ import { BeatlensError } from '../errors';
 import { MITDB_TASKS, prepareMitdb, prepareOriginDataset, type MitdbTask } from '../ecg/prepare';
 import { withRhythmChannels } from '../ecg/rhythm-channels';
 import { segmentsToDataset, TASK_RULES } from '../ecg/segments';
+import { parseSinusDatabases, sinusSegments, type SinusDatabase } from '../ecg/sinus-records';
 import { synthesizeDataset } from '../ecg/synthetic';
-import type { SegmentDataset } from '../ecg/types';
+import type { Segment, SegmentDataset } from '../ecg/types';
 import { dataRoot, defaultStorePath } from '../paths';
 import { openStore } from '../store';
 import {
@@ -31,6 +32,7 @@ import {
   parseMitdbDescription,
   type DatasetSpec,
 } from './datasets';
+import type { LeadPools } from './augment-batch';
 
 export const ORIGIN_TASK = 'pvc-origin';
 
@@ -55,18 +57,80 @@ export interface TaskDatasetSpec extends DatasetSpec {
   csvFs?: number;
   /** Append the rhythm input channels (early beat, pause after it; rhythm-channels.ts) to every segment. */
   rhythm?: boolean;
+  /**
+   * Add the training side's NORMAL segments of these 12-lead databases (src-main/ecg/sinus-records.ts,
+   * from $BEATLENS_DATA/<name>), on a pair of their leads drawn with `seed`; the task needs a
+   * NORMAL class. Described as `<dataset> + extra-normal(ludb, cinc2021-sample; seed=S)`.
+   */
+  extraNormal?: SinusDatabase[];
 }
 
 export interface LoadedDataset {
   data: SegmentDataset;
   description: string;
   segmentIds?: number[];
+  /** Per segment, its record's other leads for the augmentation's pair draws (extraNormal). */
+  leadPools?: LeadPools;
 }
 
 /** Loads any dataset by name and task (see the module comment). */
 export function loadTaskDataset(spec: TaskDatasetSpec): LoadedDataset {
-  const ecg = loadEcgDataset(spec);
+  let ecg = loadEcgDataset(spec);
+  if (spec.extraNormal?.length) ecg = withExtraNormal(ecg, spec.extraNormal, spec.seed);
   return spec.rhythm ? withRhythm(ecg) : ecg;
+}
+
+/**
+ * `ecg` plus the NORMAL segments of the training records of `databases` (sinus-records.ts),
+ * at its rate and segment length. Its own segments have no lead pool.
+ */
+export function withExtraNormal(
+  ecg: LoadedDataset,
+  databases: SinusDatabase[],
+  seed: number,
+): LoadedDataset {
+  const { data } = ecg;
+  if (!data.classes.includes('NORMAL')) {
+    throw new BeatlensError(
+      'extra-normal',
+      `--extra-normal needs a task with a NORMAL class (normal-apb-pvc); this one has ${data.classes.join(', ')}`,
+    );
+  }
+  if (data.nLeads !== 2 || data.rhythmChannels) {
+    throw new BeatlensError(
+      'extra-normal',
+      `--extra-normal adds 2-lead segments; the dataset has ${data.nLeads} input channels`,
+    );
+  }
+  const segments: Segment[] = [];
+  const pools: Array<Float32Array | undefined> = Array.from({ length: data.y.length });
+  for (const db of databases) {
+    const dir = join(dataRoot(), db);
+    if (!existsSync(dir)) {
+      throw new BeatlensError('extra-normal', `--extra-normal ${db}: folder ${dir} not found`);
+    }
+    const s = sinusSegments(db, dir, { fs: data.fs, nSamples: data.nSamples, seed });
+    segments.push(...s.segments);
+    pools.push(...s.pools);
+  }
+  const extra = segmentsToDataset(segments, data.classes);
+  return {
+    data: concatDatasets(data, extra),
+    description: `${ecg.description} + extra-normal(${databases.join(', ')}; seed=${seed})`,
+    leadPools: pools,
+  };
+}
+
+/** Two datasets of one shape and class list, `a`'s segments first. */
+function concatDatasets(a: SegmentDataset, b: SegmentDataset): SegmentDataset {
+  if (b.y.length === 0) return a;
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const y = new Int32Array(a.y.length + b.y.length);
+  y.set(a.y);
+  y.set(b.y, a.y.length);
+  return { ...a, x, y, meta: [...a.meta, ...b.meta] };
 }
 
 /**
@@ -201,6 +265,13 @@ export function parseDatasetDescription(d: string, task: string): TaskDatasetSpe
   let m: RegExpExecArray | null;
   if (ecgDescription(d) !== d) {
     return { ...parseDatasetDescription(ecgDescription(d), task), rhythm: true };
+  }
+  if ((m = /^(.*) \+ extra-normal\(([^;]*); seed=(-?\d+)\)$/.exec(d))) {
+    return {
+      ...parseDatasetDescription(m[1], task),
+      extraNormal: parseSinusDatabases(m[2]),
+      seed: Number(m[3]),
+    };
   }
   if ((m = /^synthetic\(seed=(-?\d+), n=(\d+), fs=([\d.]+) Hz\)$/.exec(d))) {
     return {

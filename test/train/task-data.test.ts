@@ -143,3 +143,56 @@ describe('rhythm input channels', () => {
     expect([model.nLeads, model.config.rhythmChannels]).toEqual([4, 2]);
   });
 });
+
+const mitdb = dataset('mitdb', '100.atr');
+
+describe.skipIf(!mitdb.present || !ludb.present)('--extra-normal and --augment', () => {
+  it('adds LUDB training records as NORMAL segments; the description rebuilds the same data', () => {
+    const spec = {
+      name: 'mitdb',
+      task: 'normal-apb-pvc',
+      seed: 4,
+      records: ['100'],
+      resampleHz: 90,
+      maxNormalPerRecord: 2,
+    };
+    const base = loadTaskDataset(spec);
+    const a = loadTaskDataset({ ...spec, extraNormal: ['ludb'] });
+    expect(a.description).toBe(`${base.description} + extra-normal(ludb; seed=4)`);
+    const extra = a.data.meta.slice(base.data.y.length);
+    expect(extra.length).toBeGreaterThan(50);
+    expect(extra.every((m) => m.label === 'NORMAL' && Number(m.recordId.slice(5)) % 2 === 1)).toBe(
+      true,
+    );
+    expect(a.leadPools).toHaveLength(a.data.y.length);
+    expect(a.leadPools!.slice(0, base.data.y.length).every((p) => p === undefined)).toBe(true);
+    const b = loadTaskDataset(parseDatasetDescription(a.description, 'normal-apb-pvc'));
+    expect(b.description).toBe(a.description);
+    expect(b.data.x).toEqual(a.data.x);
+    expect(() => loadTaskDataset({ ...spec, task: 'pvc-apb', extraNormal: ['ludb'] })).toThrow(
+      /needs a task with a NORMAL class/,
+    );
+  });
+
+  it('trains end to end with --augment --extra-normal ludb (CLI, 1 epoch) and records both', async () => {
+    const out = join(tmp, 'train-extra');
+    const r = await cli(
+      'train', 'mitdb', '--task', 'normal-apb-pvc', '--records', '100', '--resample', '90',
+      '--max-normal-per-record', '4', '--augment', '--extra-normal', 'ludb', '--preset', 'tiny',
+      '--epochs', '1', '--width', '0.25', '--backend', 'wasm', '--out', out,
+    ); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.config.dataset).toMatch(/ \+ extra-normal\(ludb; seed=1\)$/);
+    expect(run.config.preset.augment.gainMax).toBe(2);
+    expect(run.config.nTrain).toBeGreaterThan(100);
+    expect(run.dataFingerprint).toMatch(/^[0-9a-f]+$/);
+  }, 60_000);
+
+  it('names an unknown --extra-normal database in one line', async () => {
+    const r = await cli('train', 'mitdb', '--task', 'normal-apb-pvc', '--extra-normal', 'foo');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--extra-normal foo: unknown database');
+  });
+});
