@@ -4,14 +4,14 @@
  * screen opened by keyboard shows the figures of the effective labels (the relabel counts),
  * the hourly histogram and the strips; the reviewer's name typed and the report signed off by
  * keyboard (kept in the store with the signed report); JSON and HTML exported by keyboard and
- * read back. Saves docs/screenshots/report.png.
+ * read back. (docs/screenshots/report.png: rhythm-review.test.ts, a record with rhythm episodes.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM } from '../helpers/chromium';
-import { SHOTS, startE2eApp, type E2eApp } from '../helpers/e2e-app';
+import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import type { ServedApp } from '../../src-main/app/serve';
 import { effectiveLabels } from '../../src-main/store/index';
 import { defaultModelDir } from '../../src-main/infer/models';
@@ -132,7 +132,6 @@ describe.skipIf(!existsSync(CHROMIUM))(`Holter report in Chromium (${CHROMIUM})`
       const html = await download('h');
       expect(html.text).toContain(`data-figure="pvc-count">${pvcs}<`);
       expect(html.text).toContain(REVIEWER);
-      await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
     },
   );
 });
