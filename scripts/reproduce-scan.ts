@@ -33,7 +33,13 @@ import { formatCsv } from '../src-main/csv';
 import { loadRecordFile } from '../src-main/ecg/import/load';
 import { resampleRecord } from '../src-main/ecg/resample';
 import type { EcgRecord } from '../src-main/ecg/types';
-import { recordDiagnoses, type RecordDiagnosis } from '../src-main/ecg/sinus-records';
+import {
+  recordDiagnoses,
+  sinusRecordSplit,
+  type RecordDiagnosis,
+  type SinusDatabase,
+} from '../src-main/ecg/sinus-records';
+import { readModelManifest } from '../src-main/model/weights';
 import { readBeats } from '../src-main/ecg/wfdb/annotations';
 import {
   compareBeats,
@@ -334,11 +340,17 @@ async function main(): Promise<void> {
         items: cincItems,
       },
     ];
+    // A model trained with --extra-normal saw the train half of these databases' sinus records:
+    // it is scored on the test half only (sinusRecordSplit, the split its training used).
+    const dataset = String(readModelManifest(loaded.dir).meta?.dataset ?? '');
+    const sawExtra = dataset.includes('extra-normal');
     for (const db of dbs) {
       if (!only.has(db.id) || !existsSync(join(data, db.id))) continue;
-      table.push(
-        await otherDatabase(db.id, db.title, db.items(join(data, db.id)), variant, loaded),
-      );
+      const items = db
+        .items(join(data, db.id))
+        .filter((i) => !sawExtra || sinusRecordSplit(db.id as SinusDatabase, i.record) === 'test');
+      const title = sawExtra ? `${db.title}, test half (never trained on)` : db.title;
+      table.push(await otherDatabase(db.id, title, items, variant, loaded));
     }
     loaded.model.dispose();
   }
