@@ -317,6 +317,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const table: Row[] = [];
   let modelName = '';
+  let modelDir = '';
   for (const variant of VARIANTS) {
     const loaded = await loadModelAsset(arg('model'), undefined, undefined, {
       beatHead: variant === 'head',
@@ -327,6 +328,7 @@ async function main(): Promise<void> {
       );
     }
     modelName = loaded.name;
+    modelDir = loaded.dir;
     if (only.has('ds2')) table.push(...(await ds2(variant, loaded, ['annotated', 'detected'])));
     // Other recorders, simulated on DS2 (the shipped decision only).
     if (only.has('ds2-recorders') && variant === 'head') {
@@ -358,7 +360,7 @@ async function main(): Promise<void> {
   const lines = [
     '# The scan across databases',
     '',
-    `Model: **${modelName}** (\`resources/models\`), with the beat decision of each row. Made by \`npm run reproduce:scan${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `Model: **${modelName}** (\`${modelDir.replace(`${root}/`, '')}\`), with the beat decision of each row. Made by \`npm run reproduce:scan${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
     'Beat decisions: **beat head** (shipped) — V by the segment model and the beat rule, or by the beat head;',
     "S by the beat head (src-main/infer/beat-head.ts: RR ratios, QRS correlation with the record's dominant beat,",
