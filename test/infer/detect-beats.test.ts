@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeRecord } from '../../src-main/ecg/synthetic';
 import { detectQrs } from '../../src-main/ecg/qrs';
-import { DETECT_CHUNK_SECONDS, detectBeats, EDGE_SECONDS } from '../../src-main/infer/infer-record';
+import {
+  chooseDetectionLeads,
+  DETECT_CHUNK_SECONDS,
+  detectBeats,
+  EDGE_SECONDS,
+} from '../../src-main/infer/infer-record';
+import { createRng } from '../../src-main/random';
 
 describe('detectBeats on a record longer than one detector chunk', () => {
   const seconds = 2.5 * DETECT_CHUNK_SECONDS;
@@ -56,5 +62,22 @@ describe('detectBeats at the record edges', () => {
     const inEdges = whole.filter((s) => s < edge || s >= cut.length - edge);
     expect(inEdges.length).toBeGreaterThan(0);
     expect(detectBeats(cut, [], fs)).toEqual(whole.filter((s) => !inEdges.includes(s)));
+  });
+});
+
+describe('chooseDetectionLeads', () => {
+  const { record } = synthesizeRecord({ seed: 9, durationSeconds: 60, pvcRate: 0.02 });
+  const fs = record.fs;
+  const good = record.signals[0];
+  const rng = createRng(4);
+  // A lead whose QRS is all but gone under noise (a poor V1).
+  const poor = good.map((v) => 0.002 * v + 0.05 * rng.normal());
+
+  it('keeps a good first lead, and passes a poor first lead over for a good second one', () => {
+    expect(chooseDetectionLeads([good, poor], [], fs)).toEqual([0]);
+    const picked = chooseDetectionLeads([poor, good], [], fs);
+    expect(picked).not.toEqual([0]);
+    expect(picked).toContain(1);
+    expect(chooseDetectionLeads([good], [], fs)).toEqual([0]);
   });
 });
