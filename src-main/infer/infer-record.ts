@@ -734,12 +734,15 @@ export function detectBeats(
 
 /** Seconds at the start of a record on which the QRS detector's leads are chosen. */
 export const DETECT_CHOICE_SECONDS = 600;
+/** A record shorter than this keeps its first lead (too few intervals to choose by). */
+export const MIN_CHOICE_SECONDS = 60;
 
 /**
  * Which of `leads` the QRS detector runs on (indices into `leads`): each lead alone, or all of
  * them summed (detectQrs), whichever gives the smallest fraction of implausible RR intervals
  * (implausibleRrFraction) over the first DETECT_CHOICE_SECONDS; the first lead is kept unless
- * another choice is better by more than half a percent of the intervals. Label-free: on MIT-BIH
+ * another choice is better by more than half a percent of the intervals, and a record shorter
+ * than MIN_CHOICE_SECONDS keeps it. Label-free: on MIT-BIH
  * DS1 this took QRS Se from 98.08 % (first lead) to 99.49 %.
  */
 export function chooseDetectionLeads(
@@ -749,7 +752,8 @@ export function chooseDetectionLeads(
 ): number[] {
   if (leads.length < 2) return leads.map((_, k) => k);
   const n = Math.min(leads[0].length, Math.round(DETECT_CHOICE_SECONDS * fs));
-  if (n < Math.round(10 * fs)) return [0];
+  // Fewer than about a minute of intervals make the fraction too noisy to choose by.
+  if (n < Math.round(MIN_CHOICE_SECONDS * fs)) return [0];
   const head = leads.map((l) => sanitized(l.subarray(0, n), excluded));
   const candidates: number[][] = [...leads.map((_, k) => [k]), leads.map((_, k) => k)];
   const score = candidates.map((c) =>

@@ -6,6 +6,7 @@ import {
   DETECT_CHUNK_SECONDS,
   detectBeats,
   EDGE_SECONDS,
+  MIN_CHOICE_SECONDS,
 } from '../../src-main/infer/infer-record';
 import { createRng } from '../../src-main/random';
 
@@ -66,7 +67,7 @@ describe('detectBeats at the record edges', () => {
 });
 
 describe('chooseDetectionLeads', () => {
-  const { record } = synthesizeRecord({ seed: 9, durationSeconds: 60, pvcRate: 0.02 });
+  const { record } = synthesizeRecord({ seed: 9, durationSeconds: 90, pvcRate: 0.02 });
   const fs = record.fs;
   const good = record.signals[0];
   const rng = createRng(4);
@@ -79,5 +80,10 @@ describe('chooseDetectionLeads', () => {
     expect(picked).not.toEqual([0]);
     expect(picked).toContain(1);
     expect(chooseDetectionLeads([good], [], fs)).toEqual([0]);
+  });
+
+  it('keeps the first lead of a record shorter than MIN_CHOICE_SECONDS', () => {
+    const n = Math.round((MIN_CHOICE_SECONDS - 1) * fs);
+    expect(chooseDetectionLeads([poor.subarray(0, n), good.subarray(0, n)], [], fs)).toEqual([0]);
   });
 });
