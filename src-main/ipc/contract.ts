@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { ArgSchemas } from './schemas';
+import type { RhythmEpisode } from '../ecg/rhythm-episodes';
 import type { ReviewRhythm } from '../store/rhythm-reviews';
 
 /**
@@ -331,7 +332,7 @@ export interface ReviewUpdate {
 export type { ReviewRhythm };
 
 /** One rhythm episode of a scan on the review screen: the reviewer's version where reviewed. */
-export interface ReviewEpisodeRow {
+export interface ReviewEpisodeRow extends Omit<RhythmEpisode, 'rhythm'> {
   /** The episode's key in the scan (its index among the machine's episodes). */
   episode: number;
   /** 'machine': not reviewed; 'confirmed'; 'changed' (relabelled or edges moved); 'deleted'. */
@@ -339,16 +340,8 @@ export interface ReviewEpisodeRow {
   machineRhythm: string;
   machineStartSample: number;
   machineEndSample: number;
-  /** The rhythm, edges and figures in force (the machine's for a deleted episode). */
+  /** The rhythm in force; edges and figures (RhythmEpisode's) likewise, the machine's if deleted. */
   rhythm: ReviewRhythm;
-  startSample: number;
-  endSample: number;
-  startSeconds: number;
-  endSeconds: number;
-  durationSeconds: number;
-  meanRateBpm: number | null;
-  maxRateBpm: number | null;
-  nBeats: number;
 }
 
 export interface ReviewEpisodes {
