@@ -30,6 +30,7 @@
  */
 import { BeatlensError } from '../errors';
 import type { AamiClass } from '../ecg/types';
+import { rhythmFeatures } from './beat-rule';
 
 export const BEAT_HEAD_FORMAT = 'beatlens-beat-head';
 export const BEAT_HEAD_CLASSES = ['N', 'S', 'V'] as const;
@@ -76,8 +77,7 @@ export const BEAT_HEAD_FEATURES: readonly string[] = [
   'log_irregularity',
 ];
 
-/** Beats either side in the median reference (as beat-rule.ts) and in the sinus reference. */
-const MEDIAN_BEATS = 8;
+/** Beats either side in the sinus reference (the median one is the beat rule's, 8 either side). */
 const SINUS_BEATS = 10;
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -108,18 +108,19 @@ export function beatHeadFeatures(
   for (let k = 1; k < n; k++) run[k] = run[k - 1] + (runStarts.has(k) ? 1 : 0);
   const clusterCount = new Map<number, number>();
   for (const b of beats) clusterCount.set(b.cluster, (clusterCount.get(b.cluster) ?? 0) + 1);
-  const local = (i: number, half: number, skipOwn: boolean): number[] => {
-    const w: number[] = [];
-    for (let k = i - half; k <= i + half + (skipOwn ? 1 : 0); k++) {
-      if (k < 1 || k >= n || (skipOwn && (k === i || k === i + 1))) continue;
-      if (Number.isFinite(rr[k]) && run[k] === run[i]) w.push(rr[k]);
-    }
-    return w.sort((a, b) => a - b);
-  };
+  // Prematurity and compensation against the local median: the beat rule's own (one definition).
+  const rhythm = rhythmFeatures(
+    beats.map((b) => b.sample),
+    fs,
+    runStarts,
+  );
   return beats.map((b, i) => {
-    const near = local(i, MEDIAN_BEATS, true);
-    const median = near.length >= 2 ? near[near.length >> 1] : NaN;
-    const wide = local(i, SINUS_BEATS, false);
+    const { rrPrev, rrNext, prematurity, compensation } = rhythm[i];
+    const wide: number[] = [];
+    for (let k = i - SINUS_BEATS; k <= i + SINUS_BEATS; k++) {
+      if (k >= 1 && k < n && Number.isFinite(rr[k]) && run[k] === run[i]) wide.push(rr[k]);
+    }
+    wide.sort((a, c) => a - c);
     const sinus = wide.length >= 4 ? quantile(wide, 0.9) : NaN;
     let irregularity = NaN;
     if (wide.length >= 4) {
@@ -134,12 +135,10 @@ export function beatHeadFeatures(
         .sort((a, c) => a - c);
       irregularity = quantile(diffs, 0.5) / quantile(wide, 0.5);
     }
-    const rrPrev = rr[i];
-    const rrNext = i + 1 < n ? rr[i + 1] : NaN;
     const rrPrevPrev = i >= 1 && run[i - 1] === run[i] ? rr[i - 1] : NaN;
     const ratios = [
-      rrPrev / median,
-      rrNext / median,
+      prematurity,
+      compensation,
       rrPrev / sinus,
       rrPrev / rrPrevPrev,
       rrPrev / rrNext,
