@@ -31,7 +31,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatCsv } from '../src-main/csv';
 import { loadRecordFile } from '../src-main/ecg/import/load';
-import { resampleRecord } from '../src-main/ecg/resample';
 import type { EcgRecord } from '../src-main/ecg/types';
 import {
   recordDiagnoses,
@@ -48,6 +47,7 @@ import {
   type BxbSummary,
 } from '../src-main/evaluate/bxb';
 import { evaluateBeatFiles } from '../src-main/evaluate/bxb-files';
+import { PRESENTATIONS, presented, type Presentation } from '../src-main/evaluate/presentations';
 import { bxbSummaryJson, formatBxbTable } from '../src-main/evaluate/bxb-report';
 import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadModelAsset } from '../src-main/infer/models';
@@ -92,8 +92,8 @@ interface Row {
  * names the model does not know, both leads inverted, the second lead only, or resampled to
  * 128 or 250 Hz. Beat labels are still the reference's, so each is scored beat by beat.
  */
-type Ds2Mode = 'annotated' | 'detected' | 'swapped' | 'inverted' | 'one-lead' | '128hz' | '250hz';
-const RECORDER_MODES: readonly Ds2Mode[] = ['swapped', 'inverted', 'one-lead', '128hz', '250hz'];
+type Ds2Mode = 'annotated' | 'detected' | Presentation;
+const RECORDER_MODES: readonly Ds2Mode[] = PRESENTATIONS;
 const MODE_TITLE: Record<Ds2Mode, string> = {
   annotated: 'annotated R peaks',
   detected: "beatlens's R peaks",
@@ -104,31 +104,9 @@ const MODE_TITLE: Record<Ds2Mode, string> = {
   '250hz': "beatlens's R peaks; resampled to 250 Hz",
 };
 
-function presented(record: EcgRecord, mode: Ds2Mode): EcgRecord {
-  switch (mode) {
-    case 'swapped':
-      return {
-        ...record,
-        leadNames: ['ECG1', 'ECG2'],
-        units: [...record.units].reverse(),
-        signals: [...record.signals].reverse(),
-      };
-    case 'inverted':
-      return { ...record, signals: record.signals.map((x) => x.map((v) => -v)) };
-    case 'one-lead':
-      return {
-        ...record,
-        leadNames: [record.leadNames[1]],
-        units: [record.units[1]],
-        signals: [record.signals[1]],
-      };
-    case '128hz':
-      return resampleRecord(record, 128);
-    case '250hz':
-      return resampleRecord(record, 250);
-    default:
-      return record;
-  }
+/** The record as scanned in `mode` (src-main/evaluate/presentations.ts). */
+function shownAs(record: EcgRecord, mode: Ds2Mode): EcgRecord {
+  return mode === 'annotated' || mode === 'detected' ? record : presented(record, mode);
 }
 
 async function ds2(variant: Variant, model: Loaded, modes: readonly Ds2Mode[]): Promise<Row[]> {
@@ -139,7 +117,7 @@ async function ds2(variant: Variant, model: Loaded, modes: readonly Ds2Mode[]): 
     const results = [];
     for (const rec of DS2_RECORDS) {
       const { record, beats } = loadRecordFile(join(data, 'mitdb', `${rec}.hea`));
-      const shown = presented(record, mode);
+      const shown = shownAs(record, mode);
       const r = await scanRecord(model.model, shown, mode === 'annotated' ? beats : null, {
         info: model.info,
       });

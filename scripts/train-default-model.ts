@@ -2,18 +2,45 @@
  * Reproduces the shipped model (resources/models/default): trains it on MIT-BIH DS1 only; runs
  * the same training as 3 patient-grouped folds over DS1's 22 records, so that every DS1 record is
  * scanned by a model that never saw it; picks the beat rule on those out-of-fold scans
- * (scripts/tune-beat-threshold.ts --cv-run); and copies the model into resources/models/default
- * (MODEL_CARD.md is kept). Then `npm run reproduce:scan` measures it on DS2 and the other databases.
+ * (scripts/tune-beat-threshold.ts --cv-run), measuring the out-of-fold scans as other recorders
+ * would give DS1 too (leads swapped, inverted, second lead only); and copies the model into
+ * resources/models/default (MODEL_CARD.md is kept). Then `npm run train:beat-head` refits the beat
+ * head on the out-of-fold beats and `npm run reproduce:scan` measures it on DS2 and elsewhere.
  *
- *   npm run train:default-model            # ≈ 70 min on 2 cores (the folds run two at a time)
+ *   npm run train:default-model [-- --variant shipped|augmented] [--folds-only] [--no-ship]
+ *
+ * --variant augmented: the same command with `--augment --extra-normal ludb,cinc2021-sample
+ *   --epochs 12` (runs/default-model-augmented*, beats in docs/results/mitdb/ds1-oof-beats-augmented).
+ * --folds-only: only the out-of-fold runs and their measures (nothing written into a model).
+ * --no-ship: leave resources/models/default alone.
+ * Resumable: a finished fold (result.json) or final model (model/model.json of the same command)
+ * is kept; `--fresh` starts over. ≈ 70 min on 2 cores for the shipped variant (two at a time).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const out = join(root, 'runs', 'default-model');
-const cvOut = join(root, 'runs', 'default-model-cv');
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+const variantAt = process.argv.indexOf('--variant');
+const variant = variantAt >= 0 ? process.argv[variantAt + 1] : 'shipped';
+
+/** What each variant adds to the shipped command, and where it writes. */
+const VARIANTS: Record<string, { extra: string[]; suffix: string }> = {
+  shipped: { extra: [], suffix: '' },
+  augmented: {
+    extra: ['--augment', '--extra-normal', 'ludb,cinc2021-sample', '--epochs', '12'],
+    suffix: '-augmented',
+  },
+};
+const chosen = VARIANTS[variant];
+if (!chosen) {
+  process.stderr.write(`--variant ${variant}: not one of ${Object.keys(VARIANTS).join(', ')}\n`);
+  process.exit(2);
+}
+const out = join(root, 'runs', `default-model${chosen.suffix}`);
+const cvOut = join(root, 'runs', `default-model${chosen.suffix}-cv`);
+const beatsDir = join(root, 'docs', 'results', 'mitdb', `ds1-oof-beats${chosen.suffix}`);
 
 /** The training command of the shipped model. */
 export const DEFAULT_MODEL_ARGS = [
@@ -24,6 +51,7 @@ export const DEFAULT_MODEL_ARGS = [
   '--description',
   'N (AAMI: N, L, R, e, j) / APB / PVC segments of MIT-BIH DS1, 2 leads (MLII + V1/V2/V4/V5) at 180 Hz',
   '--out', out,
+  ...chosen.extra,
 ]; // prettier-ignore
 
 /** The same training as 3 patient-grouped folds over DS1 (for the out-of-fold beat rule). */
@@ -32,7 +60,7 @@ const cvArgs = (fold: number): string[] => [
   'cv', 'mitdb', '--task', 'normal-apb-pvc', '--normal', 'aami', '--max-normal-per-record', '120',
   '--records', 'ds1', '--resample', '180', '--method', 'classifier', '--protocol', 'patient',
   '--folds', String(OOF_FOLDS), '--fold', String(fold), '--preset', 'paper-fast', '--seed', '1',
-  '--workers', '0', '--no-store', '--backend', 'wasm', '--out', cvOut,
+  '--workers', '0', '--no-store', '--backend', 'wasm', '--out', cvOut, ...chosen.extra,
 ]; // prettier-ignore
 
 function run(args: string[]): void {
@@ -57,29 +85,44 @@ async function runParallel(commands: string[][]): Promise<void> {
   await Promise.all([lane(), lane()]);
 }
 
-rmSync(out, { recursive: true, force: true });
-rmSync(cvOut, { recursive: true, force: true });
+/** Whether `dir` holds a finished model trained by exactly these arguments (run.json's command). */
+function finished(dir: string, args: string[]): boolean {
+  const runJson = join(dir, 'run.json');
+  if (!existsSync(join(dir, 'model', 'model.json')) || !existsSync(runJson)) return false;
+  const run = JSON.parse(readFileSync(runJson, 'utf8')) as { command?: string };
+  return run.command === `beatlens ${args.join(' ')}`;
+}
+
+if (flag('fresh')) {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(cvOut, { recursive: true, force: true });
+}
 const cli = join(root, 'bin', 'beatlens.mjs');
-await runParallel([
-  [cli, ...DEFAULT_MODEL_ARGS],
-  ...Array.from({ length: OOF_FOLDS }, (_, k) => [cli, ...cvArgs(k)]),
-]);
+const folds = Array.from({ length: OOF_FOLDS }, (_, k) => [cli, ...cvArgs(k)]);
+const trainFinal = !flag('folds-only') && !finished(out, DEFAULT_MODEL_ARGS);
+await runParallel(trainFinal ? [[cli, ...DEFAULT_MODEL_ARGS], ...folds] : folds);
 run([
   '--import',
   'tsx',
   join(root, 'scripts', 'tune-beat-threshold.ts'),
   '--model',
-  join(out, 'model'),
+  flag('folds-only') ? join(root, 'resources', 'models', 'default') : join(out, 'model'),
   '--cv-run',
   cvOut,
   '--beats-dir',
-  join(root, 'docs', 'results', 'mitdb', 'ds1-oof-beats'),
-  '--write',
+  beatsDir,
+  '--presentations',
+  'swapped,inverted,one-lead',
+  '--summary',
+  join(beatsDir, 'summary.json'),
+  ...(flag('folds-only') ? [] : ['--write']),
 ]);
-const dest = join(root, 'resources', 'models', 'default');
-mkdirSync(dest, { recursive: true });
-for (const f of readdirSync(dest)) if (f !== 'MODEL_CARD.md') rmSync(join(dest, f));
-cpSync(join(out, 'model'), dest, { recursive: true });
-console.log(
-  `copied ${join(out, 'model')} to ${dest}${existsSync(join(dest, 'MODEL_CARD.md')) ? ' (model card kept)' : ''}`,
-);
+if (!flag('folds-only') && !flag('no-ship')) {
+  const dest = join(root, 'resources', 'models', 'default');
+  mkdirSync(dest, { recursive: true });
+  for (const f of readdirSync(dest)) if (f !== 'MODEL_CARD.md') rmSync(join(dest, f));
+  cpSync(join(out, 'model'), dest, { recursive: true });
+  console.log(
+    `copied ${join(out, 'model')} to ${dest}${existsSync(join(dest, 'MODEL_CARD.md')) ? ' (model card kept)' : ''}`,
+  );
+}

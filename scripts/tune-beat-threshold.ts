@@ -16,6 +16,11 @@
  *
  * Prints the sweep table; without --write nothing is changed. --beats-dir keeps each record's
  * beats CSV (the scan's columns, as `beatlens scan --beats-csv` writes them).
+ *
+ * --presentations swapped,inverted,one-lead scans the same records again as other recorders would
+ * give them (src-main/evaluate/presentations.ts; the annotated R peaks, so only the model's input
+ * changes) and scores each with the chosen rule; --summary FILE writes the chosen rule and every
+ * presentation's gross VEB/SVEB figures as JSON.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,6 +31,11 @@ import {
   type BxbBeat,
 } from '../src-main/evaluate/bxb';
 import { readBxbReference } from '../src-main/evaluate/bxb-files';
+import {
+  parsePresentations,
+  presented,
+  type Presentation,
+} from '../src-main/evaluate/presentations';
 import { scanBeatsCsv, scanRecord } from '../src-main/evaluate/scan';
 import { loadRecordFile } from '../src-main/ecg/import/load';
 import { labelBeats, type BeatRule } from '../src-main/infer/beat-rule';
@@ -60,22 +70,37 @@ async function main(): Promise<void> {
   const jobs: Array<{ modelDir: string | null; records: string[] }> = cvRun
     ? foldsOf(resolve(cvRun))
     : [{ modelDir: null, records: [...DS1_RECORDS] }];
-  const scans = [];
+  const presentations = parsePresentations(arg('presentations') ?? '');
+  for (const how of presentations) {
+    if (how === '128hz' || how === '250hz') {
+      throw new Error(
+        `--presentations ${how}: resampling moves the annotated R peaks; not measured here`,
+      );
+    }
+  }
+  type Scan = {
+    rec: string;
+    r: Awaited<ReturnType<typeof scanRecord>>;
+    ref: ReturnType<typeof readBxbReference>;
+    fs: number;
+    classes: readonly string[];
+  };
+  const scans: Scan[] = [];
+  const presentedScans = new Map<Presentation, Scan[]>(presentations.map((h) => [h, []]));
   for (const job of jobs) {
     const asset = job.modelDir ? await loadModelAsset(job.modelDir) : { model, info };
     for (const rec of job.records) {
       const { record, beats } = loadRecordFile(join(mitdb, `${rec}.hea`));
-      const r = await scanRecord(asset.model, record, beats, {
-        info: asset.info,
-        thresholdFraction: 1,
-      });
-      scans.push({
-        rec,
-        r,
-        ref: readBxbReference(join(mitdb, `${rec}.atr`)),
-        fs: record.fs,
-        classes: asset.model.config.classes,
-      });
+      const ref = readBxbReference(join(mitdb, `${rec}.atr`));
+      for (const how of [null, ...presentations]) {
+        const r = await scanRecord(asset.model, how ? presented(record, how) : record, beats, {
+          info: asset.info,
+          thresholdFraction: 1,
+        });
+        const scan = { rec, r, ref, fs: record.fs, classes: asset.model.config.classes };
+        if (how) presentedScans.get(how)?.push(scan);
+        else scans.push(scan);
+      }
       process.stderr.write(`scanned ${rec}${job.modelDir ? ` with ${job.modelDir}` : ''}\n`);
     }
     if (job.modelDir) asset.model.dispose();
@@ -90,26 +115,7 @@ async function main(): Promise<void> {
             // The rhythm-free bound only relaxes the rhythm rule: without one it changes nothing.
             if (f > -1 && p === 0 && !Number.isFinite(c)) continue;
             const rule = ruleOf({ tau, rho, p, c, f });
-            const results = scans.map(({ rec, r, ref }) => {
-              const labels = labelBeats(
-                r.beats,
-                r.segmentsOf.map((s) => s.label),
-                rule,
-              );
-              const test: BxbBeat[] = r.beats.map((b, i) => ({
-                sample: b.sample,
-                label: labels[i],
-              }));
-              const counts = compareBeats(
-                ref.beats,
-                test,
-                ref.fs,
-                { endSample: ref.nSamples },
-                ref.episodes,
-              );
-              return recordResult(rec, counts);
-            });
-            const g = summariseRecords(results).gross;
+            const g = grossOf(scans, rule);
             const se = g.vebSensitivity.value ?? 0;
             const pp = g.vebPositivePredictivity.value ?? 0;
             const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
@@ -136,6 +142,42 @@ async function main(): Promise<void> {
   console.log(
     `best on DS1: τ = ${best.tau}, ρ = ${best.rho}, p = ${best.p || 'none'}, c = ${best.c}, f = ${best.f > -1 ? best.f : 'none'} (VEB F1 ${(100 * best.f1).toFixed(2)} %)`,
   );
+  const figures = (g: ReturnType<typeof grossOf>): Record<string, number | null> => {
+    const se = g.vebSensitivity.value;
+    const pp = g.vebPositivePredictivity.value;
+    return {
+      vebSe: se,
+      vebPp: pp,
+      vebF1: se !== null && pp !== null && se + pp > 0 ? (2 * se * pp) / (se + pp) : null,
+      svebSe: g.svebSensitivity.value,
+      svebPp: g.svebPositivePredictivity.value,
+    };
+  };
+  const measured: Record<string, Record<string, number | null>> = {
+    'as-recorded': figures(grossOf(scans, ruleOf(best))),
+  };
+  for (const [how, list] of presentedScans) {
+    measured[how] = figures(grossOf(list, ruleOf(best)));
+    const m = measured[how];
+    const pct = (v: number | null): string => (v === null ? 'n/a' : (100 * v).toFixed(1));
+    console.log(
+      `${how}: VEB Se ${pct(m.vebSe)} / +P ${pct(m.vebPp)} (F1 ${pct(m.vebF1)}), SVEB Se ${pct(m.svebSe)} / +P ${pct(m.svebPp)} with the chosen rule`,
+    );
+  }
+  const summaryPath = arg('summary');
+  if (summaryPath) {
+    writeJsonAtomic(summaryPath, {
+      model: dir.replace(/.*\/(runs\/|resources\/)/, '$1'),
+      cvRun: cvRun ? cvRun.replace(/.*runs\//, 'runs/') : null,
+      folds: jobs.map((j) => ({
+        model: j.modelDir?.replace(/.*runs\//, 'runs/') ?? null,
+        records: j.records,
+      })),
+      rule: { tau: best.tau, rho: best.rho, p: best.p, c: best.c, f: best.f },
+      criterion: 'gross VEB F1 of the annotated beats, as recorded',
+      measured,
+    });
+  }
   if (process.argv.includes('--write')) {
     const path = join(dir, 'model.json');
     const manifest = JSON.parse(readFileSync(path, 'utf8'));
@@ -152,6 +194,28 @@ async function main(): Promise<void> {
     console.log(`wrote beatThreshold ${best.tau} into ${path}`);
   }
   model.dispose();
+}
+
+/** Gross bxb figures of the scans labelled by `rule`. */
+function grossOf(
+  scans: ReadonlyArray<{
+    rec: string;
+    r: Awaited<ReturnType<typeof scanRecord>>;
+    ref: ReturnType<typeof readBxbReference>;
+  }>,
+  rule: BeatRule,
+): ReturnType<typeof summariseRecords>['gross'] {
+  const results = scans.map(({ rec, r, ref }) => {
+    const labels = labelBeats(
+      r.beats,
+      r.segmentsOf.map((s) => s.label),
+      rule,
+    );
+    const test: BxbBeat[] = r.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
+    const counts = compareBeats(ref.beats, test, ref.fs, { endSample: ref.nSamples }, ref.episodes);
+    return recordResult(rec, counts);
+  });
+  return summariseRecords(results).gross;
 }
 
 /** The rule of a grid point (ρ 1, p 0, c ∞, f −1: that part off). */
@@ -182,7 +246,10 @@ function foldsOf(runDir: string): Array<{ modelDir: string; records: string[] }>
     };
     return {
       modelDir: join(dirOf, 'model'),
-      records: [...new Set(preds.segments.map((s) => s.recordId))].sort(),
+      // Only DS1's records: --extra-normal adds other databases' records (ludb:1) to the folds.
+      records: [...new Set(preds.segments.map((s) => s.recordId))]
+        .filter((r) => (DS1_RECORDS as readonly string[]).includes(r))
+        .sort(),
     };
   });
 }

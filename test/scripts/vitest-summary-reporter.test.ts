@@ -21,12 +21,12 @@ describe('the plain closing line', () => {
       fakeModule('failed', ['passed', 'failed']),
       fakeModule('skipped', ['skipped', 'pending']),
     ];
-    expect(summaryLine(modules, 0)).toBe('vitest: 3 passed, 1 failed, 3 skipped');
+    expect(summaryLine(modules, 0)).toBe('3 passed, 1 failed, 3 skipped');
   });
 
   it('counts a module that failed to load, and unhandled errors, as failures', () => {
     const modules = [fakeModule('passed', ['passed']), fakeModule('failed', [])];
-    expect(summaryLine(modules, 2)).toBe('vitest: 1 passed, 3 failed, 0 skipped');
-    expect(summaryLine([], 0)).toBe('vitest: 0 passed, 0 failed, 0 skipped');
+    expect(summaryLine(modules, 2)).toBe('1 passed, 3 failed, 0 skipped');
+    expect(summaryLine([], 0)).toBe('0 passed, 0 failed, 0 skipped');
   });
 });
