@@ -3,8 +3,9 @@
  * chooses its thresholds out of fold, never on a test record:
  *
  * 1. Each DS1 record's beats come from its committed out-of-fold scan
- *    (docs/results/mitdb/ds1-oof-beats/<record>.csv: annotated R peaks, the QRS correlation with
- *    the dominant beat, the morphology cluster, the reference symbol); the head's features
+ *    (docs/results/mitdb/ds1-oof-beats-augmented/<record>.csv, the shipped model's, or --beats-dir:
+ *    annotated R peaks, the QRS correlation with the dominant beat, the morphology cluster, the
+ *    reference symbol); the head's features
  *    (RR ratios, correlation, cluster share, irregularity) are computed from those columns.
  * 2. Five folds of whole records (DS1 in its listed order, record i in fold i mod 5): a head
  *    fitted on four folds gives the S probability of every beat of the fifth.
@@ -21,7 +22,7 @@
  * The fit is deterministic (zero start, full batch): there is no seed.
  */
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { formatCsv } from '../src-main/csv';
 import { irregularBeats } from '../src-main/ecg/rhythm-episodes';
 import { aamiClass } from '../src-main/ecg/wfdb/annotations';
@@ -48,7 +49,9 @@ function arg(name: string): string | undefined {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const beatsDir = resolve(arg('beats-dir') ?? join(root, 'docs/results/mitdb/ds1-oof-beats'));
+const beatsDir = resolve(
+  arg('beats-dir') ?? join(root, 'docs/results/mitdb/ds1-oof-beats-augmented'),
+);
 const outHead = resolve(arg('out') ?? join(root, 'resources/beat-head/head.json'));
 const results = resolve(arg('results') ?? join(root, 'docs/results/mitdb/beat-head'));
 const mitdb = resolve(arg('data-dir') ?? join(dataRoot(), 'mitdb'));
@@ -161,7 +164,7 @@ function main(): void {
     provenance: {
       fittedOn: `MIT-BIH DS1 (${records.length} records, ${all.rows.length} N/S/V beats), beat labels from the reference annotations`,
       records,
-      beats: 'docs/results/mitdb/ds1-oof-beats',
+      beats: relative(root, beatsDir),
       thresholds: `S: best gross SVEB F1, then V: best gross VEB F1, over ${N_FOLDS} record-grouped out-of-fold folds of DS1`,
       outOfFold: {
         svebSensitivity: best.sSe,
@@ -243,7 +246,7 @@ function main(): void {
       '',
       `Made by \`${head.provenance!.command as string}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       '',
-      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`docs/results/mitdb/ds1-oof-beats\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold and S correlation bound with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
+      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`${relative(root, beatsDir)}\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold and S correlation bound with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
       '',
       table,
       '',
