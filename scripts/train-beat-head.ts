@@ -60,6 +60,8 @@ const THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 
 /** V probabilities and QRS correlation bounds for the head's own V beats. */
 const V_THRESHOLDS = [0.5, 0.7, 0.8, 0.9, 0.95];
 const V_CORRELATIONS = [0.5, 0.7, 0.8];
+/** Inside AF or flutter, the correlation below which a rule V stays V (−1: no bound). */
+const V_AF_CORRELATIONS = [-1, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Lowest QRS correlation with the dominant beat an S may have (−1: no bound). */
 const S_CORRELATIONS = [-1, 0.5, 0.7, 0.8];
 
@@ -145,9 +147,17 @@ function main(): void {
   const sChosen = { threshold: bestS.threshold, sMinCorrelation: bestS.sMinCorrelation };
   const vSweep = [
     score(sChosen),
-    ...V_THRESHOLDS.flatMap((vThreshold) =>
-      V_CORRELATIONS.map((vMaxCorrelation) => score({ ...sChosen, vThreshold, vMaxCorrelation })),
-    ),
+    ...V_AF_CORRELATIONS.flatMap((vAf) => {
+      const af = vAf > -1 ? { vAfMaxCorrelation: vAf } : {};
+      return [
+        ...(vAf > -1 ? [score({ ...sChosen, ...af })] : []),
+        ...V_THRESHOLDS.flatMap((vThreshold) =>
+          V_CORRELATIONS.map((vMaxCorrelation) =>
+            score({ ...sChosen, ...af, vThreshold, vMaxCorrelation }),
+          ),
+        ),
+      ];
+    }),
   ];
   const best = vSweep.reduce((a, b) => (b.vF1 > a.vF1 + 1e-12 ? b : a));
   const chosen: HeadThresholds = {
@@ -156,6 +166,7 @@ function main(): void {
     ...(best.vThreshold !== undefined
       ? { vThreshold: best.vThreshold, vMaxCorrelation: best.vMaxCorrelation }
       : {}),
+    ...(best.vAfMaxCorrelation !== undefined ? { vAfMaxCorrelation: best.vAfMaxCorrelation } : {}),
   };
   const all = training(() => true);
   const code = codeVersion();
@@ -184,8 +195,10 @@ function main(): void {
     formatCsv(
       [
         'threshold',
+        's_min_correlation',
         'v_threshold',
         'v_max_correlation',
+        'v_af_max_correlation',
         'sveb_se',
         'sveb_pp',
         'sveb_f1',
@@ -198,6 +211,7 @@ function main(): void {
         r.sMinCorrelation ?? '',
         r.vThreshold ?? '',
         r.vMaxCorrelation ?? '',
+        r.vAfMaxCorrelation ?? '',
         ...[r.sSe, r.sPp, r.sF1, r.vSe, r.vPp, r.vF1].map(pct),
       ]),
     ),
@@ -222,7 +236,7 @@ function main(): void {
   const row = (r: (typeof sweep)[number], what: string): string =>
     `| ${what} | ${pct(r.sSe)} | ${pct(r.sPp)} | ${pct(r.sF1)} | ${pct(r.vSe)} | ${pct(r.vPp)} | ${pct(r.vF1)} |`;
   const table = [
-    '| thresholds (S probability, S correlation at least; V probability, V correlation below) | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 |',
+    '| thresholds (S probability, S correlation at least; V probability, V correlation below; in AF a rule V only below) | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...sSweep.map((r) =>
       row(
@@ -235,7 +249,7 @@ function main(): void {
       .map((r) =>
         row(
           r,
-          `S ${r.threshold}, ${r.sMinCorrelation ?? 'none'}; V ${r.vThreshold}, ${r.vMaxCorrelation}${r === best ? ' (chosen)' : ''}`,
+          `S ${r.threshold}, ${r.sMinCorrelation ?? 'none'}; V ${r.vThreshold ?? 'by the rule'}${r.vThreshold !== undefined ? `, ${r.vMaxCorrelation}` : ''}; in AF ${r.vAfMaxCorrelation ?? 'none'}${r === best ? ' (chosen)' : ''}`,
         ),
       ),
   ].join('\n');
@@ -246,7 +260,7 @@ function main(): void {
       '',
       `Made by \`${head.provenance!.command as string}\` at commit ${code.commit ?? 'n/a'}${code.dirty ? ' (with uncommitted changes)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       '',
-      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`${relative(root, beatsDir)}\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold and S correlation bound with the best gross SVEB F1, then the V probability and correlation bounds with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
+      `The head (src-main/infer/beat-head.ts) is a softmax regression over RR ratios, QRS correlation with the dominant beat, cluster share and RR irregularity, fitted with DS1's **beat labels**. Its features come from the committed out-of-fold DS1 scans (\`${relative(root, beatsDir)}\`, annotated R peaks). Five folds of whole records (record i of DS1's list in fold i mod 5): each fold's beats are scored by a head fitted on the other four, and the S threshold and S correlation bound with the best gross SVEB F1, then the V probability and correlation bounds and the correlation below which a rule V stays V inside AF or flutter with the best gross VEB F1 (bxb rules: 150 ms window, first 5 min excluded; no S inside the AF/flutter episodes the scan detects) are the shipped head's (\`resources/beat-head/head.json\`, fitted on all of DS1). No DS2 record enters.`,
       '',
       table,
       '',

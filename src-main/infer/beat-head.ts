@@ -13,7 +13,9 @@
  * (scripts/train-beat-head.ts). A beat is S when its S probability reaches `threshold` and its
  * QRS correlates at least `sMinCorrelation` with the dominant beat (outside AF and flutter); it is V when the segment model's beat rule says V (beat-rule.ts), or when its
  * V probability reaches `vThreshold` and its QRS correlates below `vMaxCorrelation` with the
- * dominant beat. The three numbers are chosen on record-grouped out-of-fold DS1 predictions.
+ * dominant beat; inside AF or flutter a V of the rule also needs a QRS correlating below
+ * `vAfMaxCorrelation`, as earliness means nothing there. The numbers are chosen on record-grouped
+ * out-of-fold DS1 predictions.
  *
  * Features, per beat (RR intervals inside the beat's run; a missing interval gives ratio 1 and a
  * flag):
@@ -63,6 +65,11 @@ export interface BeatHead {
   vMaxCorrelation?: number;
   /** An S must have a QRS correlating at least this with the dominant beat (absent: no bound). */
   sMinCorrelation?: number;
+  /**
+   * Inside AF or flutter an early beat is no sign of a V, so a V of the beat rule (whose sign may be
+   * its earliness) stays V there only with a QRS correlating below this (absent: no bound).
+   */
+  vAfMaxCorrelation?: number;
   /** What it was fitted on and how the threshold was chosen (provenance, free form). */
   provenance?: Record<string, unknown>;
 }
@@ -188,12 +195,13 @@ export function headProbabilitiesOf(
 /** The head's decision thresholds (a fitted head's, or candidates while choosing them). */
 export type HeadThresholds = Pick<
   BeatHead,
-  'threshold' | 'vThreshold' | 'vMaxCorrelation' | 'sMinCorrelation'
+  'threshold' | 'vThreshold' | 'vMaxCorrelation' | 'sMinCorrelation' | 'vAfMaxCorrelation'
 >;
 
 /**
  * The head's decision over a record's beat-rule labels, from each beat's class probabilities
- * (N, S, V) and QRS correlation: V where the rule says V, or where the V probability reaches
+ * (N, S, V) and QRS correlation: V where the rule says V (inside AF or flutter only with a QRS
+ * correlating below `vAfMaxCorrelation`, an unknown correlation passing), or where the V probability reaches
  * `vThreshold` and the correlation is below `vMaxCorrelation`; else S where the S probability
  * reaches `threshold`, its QRS correlates at least `sMinCorrelation` with the dominant beat and
  * `inAf` (AF or flutter) does not hold for the beat; else N — the segment model's APB segments
@@ -210,7 +218,9 @@ export function applyBeatHead(
   const v = BEAT_HEAD_CLASSES.indexOf('V');
   return labels.map((label, i) => {
     const p = probabilities[i];
-    if (label === 'V') return 'V';
+    const afLike =
+      inAf?.[i] && t.vAfMaxCorrelation !== undefined && correlation[i] >= t.vAfMaxCorrelation;
+    if (label === 'V' && !afLike) return 'V';
     if (
       t.vThreshold !== undefined &&
       p[v] >= t.vThreshold &&
@@ -338,7 +348,8 @@ export function validateBeatHead(x: unknown, where: string): BeatHead {
     !(Number.isFinite(h.threshold) && h.threshold! > 0 && h.threshold! < 1) ||
     (h.vThreshold !== undefined && !(h.vThreshold > 0 && h.vThreshold < 1)) ||
     (h.vMaxCorrelation !== undefined && !(h.vMaxCorrelation > -1 && h.vMaxCorrelation <= 1)) ||
-    (h.sMinCorrelation !== undefined && !(h.sMinCorrelation > -1 && h.sMinCorrelation <= 1))
+    (h.sMinCorrelation !== undefined && !(h.sMinCorrelation > -1 && h.sMinCorrelation <= 1)) ||
+    (h.vAfMaxCorrelation !== undefined && !(h.vAfMaxCorrelation > -1 && h.vAfMaxCorrelation <= 1))
   ) {
     throw new BeatlensError(
       'bad-input',

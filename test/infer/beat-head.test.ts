@@ -123,6 +123,25 @@ describe('applyBeatHead', () => {
       ),
     ).toEqual(['S', 'V', 'S', 'N', 'N', 'N']);
   });
+  it('inside AF keeps a rule V only with a QRS unlike the dominant beat (vAfMaxCorrelation)', () => {
+    const labels = ['V', 'V', 'V', 'V', 'V'] as const;
+    const probs = Array.from({ length: 5 }, () => pS(0.9, 0.05));
+    const corr = [0.95, 0.3, NaN, 0.95, 0.95];
+    const inAf = [true, true, true, false, true];
+    // No bound: every rule V stays V, in AF or not.
+    expect(applyBeatHead([...labels], probs, corr, { threshold: 0.5 }, inAf)).toEqual([...labels]);
+    const t = { threshold: 0.5, vAfMaxCorrelation: 0.8 };
+    expect(applyBeatHead([...labels], probs, corr, t, inAf)).toEqual([
+      'N', // in AF, conducted like the dominant beat, and no S inside AF
+      'V', // in AF, a QRS unlike the dominant beat
+      'V', // an unknown correlation passes
+      'V', // outside AF the bound does not apply
+      'N',
+    ]);
+    // The head's own V (probability and morphology) still applies to a withdrawn rule V.
+    const own = { ...t, vThreshold: 0.5, vMaxCorrelation: 0.99 };
+    expect(applyBeatHead(['V'], [pS(0, 0.9)], [0.95], own, [true])).toEqual(['V']);
+  });
   it('adds a V where its V probability reaches vThreshold and its QRS is unlike the dominant beat', () => {
     const t = { threshold: 0.5, vThreshold: 0.9, vMaxCorrelation: 0.7 };
     const probs = [pS(0, 0.95), pS(0, 0.95), pS(0, 0.85), pS(0.05, 0.95)];
