@@ -109,3 +109,64 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
+
+/**
+ * The ±`half` window of a beat shape cut ±(`half` + `maxShift`) around its R peak (per lead,
+ * lead-major, as infer-record cuts them), moved by `shift` samples (|shift| ≤ maxShift).
+ */
+export function shapeWindow(
+  wide: Float32Array,
+  nLeads: number,
+  half: number,
+  maxShift: number,
+  shift: number,
+): Float32Array {
+  const wideLen = 2 * (half + maxShift) + 1;
+  const w = 2 * half + 1;
+  if (wide.length !== nLeads * wideLen || Math.abs(shift) > maxShift) {
+    throw new RangeError(
+      `shapeWindow: a shape of ${wide.length} samples is not ${nLeads} × ${wideLen}, or |${shift}| > ${maxShift}`,
+    );
+  }
+  const out = new Float32Array(nLeads * w);
+  for (let l = 0; l < nLeads; l++) {
+    out.set(
+      wide.subarray(l * wideLen + maxShift + shift, l * wideLen + maxShift + shift + w),
+      l * w,
+    );
+  }
+  return out;
+}
+
+/**
+ * Each beat's ±`half` window at the shift within ±`maxShift` samples that correlates best with
+ * `template` (ties and shapes that correlate with nothing keep shift 0). A QRS detector's fiducial
+ * point moves by tens of milliseconds between beats of one morphology (on the R wave of one, the
+ * S wave of another); unaligned, one morphology splits into clusters and its beats look unlike
+ * the dominant beat. Without a template the centred windows are returned.
+ */
+export function alignShapes(
+  wide: readonly Float32Array[],
+  nLeads: number,
+  half: number,
+  maxShift: number,
+  template: Float32Array | null,
+): Float32Array[] {
+  return wide.map((shape) => {
+    let best = shapeWindow(shape, nLeads, half, maxShift, 0);
+    if (!template) return best;
+    let bestR = pearson(best, template);
+    if (!Number.isFinite(bestR)) return best;
+    for (let s = 1; s <= maxShift; s++) {
+      for (const shift of [-s, s]) {
+        const w = shapeWindow(shape, nLeads, half, maxShift, shift);
+        const r = pearson(w, template);
+        if (r > bestR + 1e-9) {
+          bestR = r;
+          best = w;
+        }
+      }
+    }
+    return best;
+  });
+}
