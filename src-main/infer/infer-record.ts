@@ -42,7 +42,7 @@ import { detectQrs, implausibleRrFraction } from '../ecg/qrs';
 import { gradientTimesInput } from '../model/saliency';
 import { tf } from '../model/tf';
 import type { BeatlensModel } from '../model/types';
-import { alignShapes, pearson, shapeWindow } from '../ecg/clusters';
+import { pearson } from '../ecg/clusters';
 import {
   clusterShapes,
   isNormalClass,
@@ -469,10 +469,9 @@ export async function inferRecord(
   const beats: InferredBeat[] = [];
   const runStarts = new Set<number>(); // beats no RR interval reaches back past
   const segments: InferredSegment[] = [];
-  const wideShapes: Float32Array[] = [];
+  const shapes: Float32Array[] = [];
   const fromNormalSegment: boolean[] = [];
   const halfShape = Math.max(1, Math.round(0.1 * fsOut)); // ±100 ms around the R peak
-  const maxShift = Math.max(1, Math.round(0.04 * fsOut)); // the R peak may be off by ±40 ms
   // Per beat and lead, beat-major: QRS amplitude and noise between QRS complexes (quality).
   const beatAmplitude: number[] = [];
   const beatNoise: number[] = [];
@@ -593,9 +592,7 @@ export async function inferRecord(
         if (p.breaksRhythm && beats.length > 0) runStarts.add(beats.length);
         p.beats.forEach((beat, k) => {
           const score = !scores ? NaN : top > 0 && Number.isFinite(scores[k]) ? scores[k] / top : 0;
-          wideShapes.push(
-            beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, nEcg, halfShape + maxShift),
-          );
+          shapes.push(beatShape(x, j, p.positions[k], cfg.nSamples, cfg.nLeads, nEcg, halfShape));
           measureBeat(
             x,
             j,
@@ -636,21 +633,7 @@ export async function inferRecord(
   }
   // Each beat's QRS against the record's dominant beat: the median shape of the beats in
   // segments the model called normal (all beats when fewer than 20 are), both leads; its
-  // rhythm (RR intervals within its run) and its morphology cluster; then the beat rule. Each
-  // beat's shape is first aligned (±40 ms) to the centred median shape, as R peaks wander.
-  /** The median centred shape of the beats in normal segments (of all when under 20 are). */
-  function centredTemplate(): Float32Array | null {
-    const normal: Float32Array[] = [];
-    const all: Float32Array[] = [];
-    wideShapes.forEach((w, i) => {
-      const c = shapeWindow(w, nEcg, halfShape, maxShift, 0);
-      all.push(c);
-      if (fromNormalSegment[i]) normal.push(c);
-    });
-    return medianShape(normal.length >= 20 ? normal : all);
-  }
-  const shapes = alignShapes(wideShapes, nEcg, halfShape, maxShift, centredTemplate());
-  wideShapes.length = 0;
+  // rhythm (RR intervals within its run) and its morphology cluster; then the beat rule.
   const normalShapes = shapes.filter((_, i) => fromNormalSegment[i]);
   const template = medianShape(normalShapes.length >= 20 ? normalShapes : shapes);
   const rhythm = rhythmFeatures(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignShapes, clusterShapes, pearson, shapeWindow } from '../../src-main/ecg/clusters';
+import { clusterShapes } from '../../src-main/ecg/clusters';
 import { createRng } from '../../src-main/random';
 
 describe('clusterShapes', () => {
@@ -24,40 +24,5 @@ describe('clusterShapes', () => {
     const c = clusterShapes(shapes, { minCorrelation: 0.999, maxClusters: 3 });
     expect(new Set(c).size).toBe(3);
     expect(Array.from(c.slice(0, 3))).toEqual([0, 1, 2]);
-  });
-});
-
-describe('shape alignment', () => {
-  /** Two leads of a QRS-like bump centred at `at` in a window of 2 × (half + maxShift) + 1. */
-  function wide(at: number, half: number, maxShift: number): Float32Array {
-    const len = 2 * (half + maxShift) + 1;
-    const out = new Float32Array(2 * len);
-    for (let l = 0; l < 2; l++) {
-      for (let k = 0; k < len; k++)
-        out[l * len + k] = (l ? -1 : 1) * Math.exp(-(((k - at) / 2) ** 2));
-    }
-    return out;
-  }
-
-  it('moves each beat to the shift that matches the template best, within ±maxShift', () => {
-    const [half, maxShift] = [10, 4];
-    const centre = half + maxShift;
-    const template = shapeWindow(wide(centre, half, maxShift), 2, half, maxShift, 0);
-    const late = wide(centre + 3, half, maxShift); // the detector's fiducial 3 samples early
-    expect(pearson(shapeWindow(late, 2, half, maxShift, 0), template)).toBeLessThan(0.5);
-    const [aligned] = alignShapes([late], 2, half, maxShift, template);
-    expect(pearson(aligned, template)).toBeGreaterThan(0.999);
-    // Beyond maxShift it stops at the bound; without a template the centred window is kept.
-    const far = wide(centre + 8, half, maxShift);
-    const [bounded] = alignShapes([far], 2, half, maxShift, template);
-    expect(bounded).toEqual(shapeWindow(far, 2, half, maxShift, 4));
-    expect(alignShapes([late], 2, half, maxShift, null)[0]).toEqual(
-      shapeWindow(late, 2, half, maxShift, 0),
-    );
-  });
-
-  it('refuses a shape of the wrong size or a shift past the bound', () => {
-    expect(() => shapeWindow(new Float32Array(5), 2, 10, 4, 0)).toThrow(/not 2 × 29/);
-    expect(() => shapeWindow(wide(14, 10, 4), 2, 10, 4, 5)).toThrow(/> 4/);
   });
 });
