@@ -13,6 +13,9 @@
  *   --epochs 12` (runs/default-model-augmented*, beats in docs/results/mitdb/ds1-oof-beats-augmented).
  * --variant mitdb-only: the command shipped before it, MIT-BIH DS1 alone, no augmentation
  *   (runs/default-model*, beats in docs/results/mitdb/ds1-oof-beats).
+ * --variant lodo-ludb | lodo-cinc: the shipped command without LUDB's (the CinC sample's) sinus
+ *   records, for leave-one-database-out rows (use with --no-ship; then
+ *   `npm run reproduce:scan -- --model runs/default-model-lodo-ludb/model --only ludb --out …`).
  * --folds-only: only the out-of-fold runs and their measures (nothing written into a model).
  * --no-ship: leave resources/models/default alone.
  * Resumable: a finished fold (result.json) or final model (model/model.json of the same command)
@@ -43,6 +46,22 @@ const VARIANTS: Record<
     name: 'beatlens MIT-BIH DS1 + sinus LUDB/CinC (classifier, augmented)',
     description:
       "N (AAMI: N, L, R, e, j) / APB / PVC segments of MIT-BIH DS1 at 180 Hz, with NORMAL segments of the training half of LUDB's and the CinC 2021 sample's sinus records without ectopy, trained with recorder augmentation (lead order and choice, gain, polarity, baseline wander, noise, time-stretch)",
+  },
+  // Leave-one-database-out: the shipped command without one of the two extra databases, so
+  // that database's test half is scored by a model that never saw any of its records.
+  'lodo-ludb': {
+    extra: ['--augment', '--extra-normal', 'cinc2021-sample', '--epochs', '12'],
+    suffix: '-lodo-ludb',
+    name: 'beatlens MIT-BIH DS1 + sinus CinC (classifier, augmented; LUDB left out)',
+    description:
+      "As the shipped model, without LUDB's sinus records: for the leave-one-database-out row of LUDB",
+  },
+  'lodo-cinc': {
+    extra: ['--augment', '--extra-normal', 'ludb', '--epochs', '12'],
+    suffix: '-lodo-cinc',
+    name: 'beatlens MIT-BIH DS1 + sinus LUDB (classifier, augmented; CinC left out)',
+    description:
+      "As the shipped model, without the CinC sample's sinus records: for the leave-one-database-out row of the CinC sample",
   },
   'mitdb-only': {
     extra: [],
