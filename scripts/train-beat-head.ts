@@ -26,8 +26,8 @@ import { join, relative, resolve } from 'node:path';
 import { formatCsv } from '../src-main/csv';
 import { irregularBeats } from '../src-main/ecg/rhythm-episodes';
 import { aamiClass } from '../src-main/ecg/wfdb/annotations';
-import { compareBeats, recordResult, summariseRecords } from '../src-main/evaluate/bxb';
-import { readBxbReference } from '../src-main/evaluate/bxb-files';
+import { f1Score, summariseRecords } from '../src-main/evaluate/bxb';
+import { readBxbReference, scoreBeats } from '../src-main/evaluate/bxb-files';
 import { readScanBeatsCsv } from '../src-main/evaluate/scan';
 import {
   applyBeatHead,
@@ -122,20 +122,12 @@ function main(): void {
         d.inAf,
       );
       const test = d.scan.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
-      const counts = compareBeats(
-        d.ref.beats,
-        test,
-        d.ref.fs,
-        { endSample: d.ref.nSamples },
-        d.ref.episodes,
-      );
-      return recordResult(d.rec, counts);
+      return scoreBeats(d.ref, test, {}, d.rec);
     });
     const g = summariseRecords(res).gross;
-    const f1 = (se: number, pp: number): number => (se + pp > 0 ? (2 * se * pp) / (se + pp) : 0);
     const [sSe, sPp] = [g.svebSensitivity.value ?? 0, g.svebPositivePredictivity.value ?? 0];
     const [vSe, vPp] = [g.vebSensitivity.value ?? 0, g.vebPositivePredictivity.value ?? 0];
-    return { ...t, sSe, sPp, sF1: f1(sSe, sPp), vSe, vPp, vF1: f1(vSe, vPp) };
+    return { ...t, sSe, sPp, sF1: f1Score(sSe, sPp), vSe, vPp, vF1: f1Score(vSe, vPp) };
   };
   // S first (V by the rule alone), then V's two numbers with that S threshold.
   const sSweep = S_CORRELATIONS.flatMap((sMinCorrelation) =>

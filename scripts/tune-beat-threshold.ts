@@ -24,13 +24,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  compareBeats,
-  summariseRecords,
-  recordResult,
-  type BxbBeat,
-} from '../src-main/evaluate/bxb';
-import { readBxbReference } from '../src-main/evaluate/bxb-files';
+import { f1Score, summariseRecords, type BxbSummary } from '../src-main/evaluate/bxb';
+import { readBxbReference, scoreBeats, type BxbReference } from '../src-main/evaluate/bxb-files';
 import {
   parsePresentations,
   presented,
@@ -78,13 +73,6 @@ async function main(): Promise<void> {
       );
     }
   }
-  type Scan = {
-    rec: string;
-    r: Awaited<ReturnType<typeof scanRecord>>;
-    ref: ReturnType<typeof readBxbReference>;
-    fs: number;
-    classes: readonly string[];
-  };
   const scans: Scan[] = [];
   const presentedScans = new Map<Presentation, Scan[]>(presentations.map((h) => [h, []]));
   for (const job of jobs) {
@@ -118,7 +106,7 @@ async function main(): Promise<void> {
             const g = grossOf(scans, rule);
             const se = g.vebSensitivity.value ?? 0;
             const pp = g.vebPositivePredictivity.value ?? 0;
-            const f1 = se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
+            const f1 = f1Score(se, pp);
             const pct = (v: number | null): string =>
               v === null ? '  n/a ' : (100 * v).toFixed(1).padStart(6);
             console.log(
@@ -148,7 +136,7 @@ async function main(): Promise<void> {
     return {
       vebSe: se,
       vebPp: pp,
-      vebF1: se !== null && pp !== null && se + pp > 0 ? (2 * se * pp) / (se + pp) : null,
+      vebF1: se !== null && pp !== null && se + pp > 0 ? f1Score(se, pp) : null,
       svebSe: g.svebSensitivity.value,
       svebPp: g.svebPositivePredictivity.value,
     };
@@ -196,24 +184,25 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
+/** One DS1 record's scan with its reference (and the rate and classes of its beats CSV). */
+interface Scan {
+  rec: string;
+  r: Awaited<ReturnType<typeof scanRecord>>;
+  ref: BxbReference;
+  fs: number;
+  classes: readonly string[];
+}
+
 /** Gross bxb figures of the scans labelled by `rule`. */
-function grossOf(
-  scans: ReadonlyArray<{
-    rec: string;
-    r: Awaited<ReturnType<typeof scanRecord>>;
-    ref: ReturnType<typeof readBxbReference>;
-  }>,
-  rule: BeatRule,
-): ReturnType<typeof summariseRecords>['gross'] {
+function grossOf(scans: readonly Scan[], rule: BeatRule): BxbSummary['gross'] {
   const results = scans.map(({ rec, r, ref }) => {
     const labels = labelBeats(
       r.beats,
       r.segmentsOf.map((s) => s.label),
       rule,
     );
-    const test: BxbBeat[] = r.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
-    const counts = compareBeats(ref.beats, test, ref.fs, { endSample: ref.nSamples }, ref.episodes);
-    return recordResult(rec, counts);
+    const test = r.beats.map((b, i) => ({ sample: b.sample, label: labels[i] }));
+    return scoreBeats(ref, test, {}, rec);
   });
   return summariseRecords(results).gross;
 }

@@ -198,15 +198,27 @@ export function evaluateBeatFiles(
       `${ref.headerPath}: the record has ${ref.nSamples} samples (${(ref.nSamples / ref.fs / 60).toFixed(2)} min), fewer than the ${fromMinutes}-min learning period; lower --from`,
     );
   }
-  const test = readBeatsCsv(csvPath, ref);
+  return scoreBeats(ref, readBeatsCsv(csvPath, ref), { fromMinutes }, ref.record);
+}
+
+/**
+ * Compares labelled test beats with a reference read by `readBxbReference` (its length, VF and
+ * shutdown episodes), as one record named `record` (default: the reference's).
+ */
+export function scoreBeats(
+  ref: BxbReference,
+  test: readonly BxbBeat[],
+  options: BxbFileOptions = {},
+  record: string = ref.record,
+): BxbRecordResult {
   const counts = compareBeats(
     ref.beats,
     test,
     ref.fs,
-    { fromMinutes, endSample: ref.nSamples },
+    { fromMinutes: options.fromMinutes ?? BXB_DEFAULTS.fromMinutes, endSample: ref.nSamples },
     ref.episodes,
   );
-  return recordResult(ref.record, counts);
+  return recordResult(record, counts);
 }
 
 /** One comparison: a beats CSV and its reference annotation file. */

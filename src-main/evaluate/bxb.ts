@@ -379,6 +379,11 @@ export function bxbStatistics(counts: BxbCounts): BxbStatistics {
 /* Per record and over records                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
+/** F1, the harmonic mean of a sensitivity and a positive predictivity (0 when both are 0). */
+export function f1Score(se: number, pp: number): number {
+  return se + pp > 0 ? (2 * se * pp) / (se + pp) : 0;
+}
+
 export interface BxbRecordResult {
   record: string;
   counts: BxbCounts;

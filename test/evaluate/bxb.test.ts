@@ -13,6 +13,7 @@ import {
   bxbStatistics,
   compareBeats,
   emptyCounts,
+  f1Score,
   learningPeriodSamples,
   matchWindowSamples,
   recordResult,
@@ -26,7 +27,7 @@ import {
   type BxbOptions,
   type BxbStatistics,
 } from '../../src-main/evaluate/bxb';
-import { evaluateBeatFiles, readBxbReference } from '../../src-main/evaluate/bxb-files';
+import { evaluateBeatFiles, readBxbReference, scoreBeats } from '../../src-main/evaluate/bxb-files';
 import { detectQrs } from '../../src-main/ecg/qrs';
 import { matchBeats } from '../../src-main/evaluate/beat-match';
 import { readWfdbRecord } from '../../src-main/ecg/wfdb/record';
@@ -411,6 +412,14 @@ describe.skipIf(!mitdb.present)(`MIT-BIH record 119 (${mitdb.skipReason})`, () =
     expect(r.statistics.vebSensitivity.value).toBe((nV - nChanged) / nV);
     expect(r.statistics.vebPositivePredictivity.value).toBe(1);
     expect(r.statistics.qrsSensitivity.value).toBe(1);
+    // The same labels in memory, scored by scoreBeats against the reference, count the same.
+    const ref = readBxbReference(`${base}.atr`);
+    const test = reference.map((b, i) => ({ sample: b.sample, label: labels[i] }));
+    expect(scoreBeats(ref, test, {}, 'relabelled').counts).toEqual(r.counts);
+    expect(f1Score(r.statistics.vebSensitivity.value!, 1)).toBeCloseTo(
+      (2 * r.statistics.vebSensitivity.value!) / (r.statistics.vebSensitivity.value! + 1),
+    );
+    expect(f1Score(0, 0)).toBe(0);
   });
 });
 
