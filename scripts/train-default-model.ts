@@ -31,17 +31,23 @@ const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const variantAt = process.argv.indexOf('--variant');
 const variant = variantAt >= 0 ? process.argv[variantAt + 1] : 'augmented';
 
+/** The shipped command's additions, with the sinus records of `extraNormal` (comma-separated). */
+const augmentedWith = (extraNormal: string): string[] => [
+  '--augment', '--extra-normal', extraNormal, '--epochs', '12',
+]; // prettier-ignore
+
 /**
  * The shipped command (`augmented`, since the decision in
- * docs/results/mitdb/ds1-oof-beats-augmented/README.md) and the one it replaced (`mitdb-only`):
- * what each adds to the common arguments, its name, and where it writes.
+ * docs/results/mitdb/ds1-oof-beats-augmented/README.md), the one it replaced (`mitdb-only`) and
+ * the leave-one-database-out ones (`lodo-…`): what each adds to the common arguments, its name,
+ * and where it writes.
  */
 const VARIANTS: Record<
   string,
   { extra: string[]; suffix: string; name: string; description: string }
 > = {
   augmented: {
-    extra: ['--augment', '--extra-normal', 'ludb,cinc2021-sample', '--epochs', '12'],
+    extra: augmentedWith('ludb,cinc2021-sample'),
     suffix: '-augmented',
     name: 'beatlens MIT-BIH DS1 + sinus LUDB/CinC (classifier, augmented)',
     description:
@@ -50,14 +56,14 @@ const VARIANTS: Record<
   // Leave-one-database-out: the shipped command without one of the two extra databases, so
   // that database's test half is scored by a model that never saw any of its records.
   'lodo-ludb': {
-    extra: ['--augment', '--extra-normal', 'cinc2021-sample', '--epochs', '12'],
+    extra: augmentedWith('cinc2021-sample'),
     suffix: '-lodo-ludb',
     name: 'beatlens MIT-BIH DS1 + sinus CinC (classifier, augmented; LUDB left out)',
     description:
       "As the shipped model, without LUDB's sinus records: for the leave-one-database-out row of LUDB",
   },
   'lodo-cinc': {
-    extra: ['--augment', '--extra-normal', 'ludb', '--epochs', '12'],
+    extra: augmentedWith('ludb'),
     suffix: '-lodo-cinc',
     name: 'beatlens MIT-BIH DS1 + sinus LUDB (classifier, augmented; CinC left out)',
     description:
